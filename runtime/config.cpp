@@ -1,0 +1,239 @@
+#include "runtime/config.hpp"
+
+#include "runtime/log.hpp"
+
+#include <caf/config_option_set.hpp>
+#include <caf/config_value.hpp>
+#include <caf/settings.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+
+namespace easymo {
+
+namespace {
+
+constexpr std::string_view group_name = "easymo";
+
+std::string str(caf::string_view text) {
+  return std::string(text.data(), text.size());
+}
+
+std::optional<std::string> env_lookup(char** envp, const std::string& name) {
+  if (envp == nullptr) {
+    if (auto value = std::getenv(name.c_str()))
+      return std::string{value};
+    return std::nullopt;
+  }
+  for (auto p = envp; *p != nullptr; ++p) {
+    auto len = name.size();
+    if (std::strncmp(*p, name.c_str(), len) == 0 && (*p)[len] == '=')
+      return std::string{*p + len + 1};
+  }
+  return std::nullopt;
+}
+
+bool is_secret_key(const std::string& full_name) {
+  for (auto& spec : secret_specs())
+    if (full_name == std::string{group_name} + "." + spec.key)
+      return true;
+  return false;
+}
+
+// Walks a parsed INI dictionary and calls f(full_name, value) for each leaf.
+template <class F>
+std::optional<std::string> for_each_leaf(const caf::settings& xs,
+                                         const std::string& prefix, F& f) {
+  for (auto& [key, value] : xs) {
+    auto name = prefix.empty() ? key : prefix + "." + key;
+    if (auto dict = caf::get_if<caf::settings>(&value)) {
+      if (auto err = for_each_leaf(*dict, name, f))
+        return err;
+    } else if (auto err = f(name, value)) {
+      return err;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+const std::vector<secret_spec>& secret_specs() {
+  static const std::vector<secret_spec> specs{
+    {"EASYMO_WHATSAPP_APP_SECRET", "whatsapp-app-secret",
+     &settings::whatsapp_app_secret, "sandbox-app-secret"},
+    {"EASYMO_WHATSAPP_VERIFY_TOKEN", "whatsapp-verify-token",
+     &settings::whatsapp_verify_token, "sandbox-verify-token"},
+    {"EASYMO_WHATSAPP_TOKEN", "whatsapp-token", &settings::whatsapp_token,
+     "sandbox-token"},
+    {"EASYMO_ADMIN_TOKEN", "admin-token", &settings::admin_token,
+     "sandbox-admin-token"},
+  };
+  return specs;
+}
+
+std::string env_name_for(const std::string& name) {
+  std::string out = "EASYMO_";
+  for (char c : name)
+    out.push_back(c == '-' || c == '.' ? '_' : static_cast<char>(std::toupper(
+                                                 static_cast<unsigned char>(c))));
+  return out;
+}
+
+app_config::app_config() {
+  opt_group{custom_options_, "easymo"}
+    .add(s.mode, "mode", "sandbox (local sink, default secrets) or live")
+    .add(s.log_level, "log-level", "debug, info, warn, error or off")
+    .add(s.node_name, "node-name", "name of this node in logs and the cluster")
+    .add(s.drain_timeout, "drain-timeout",
+         "bound on draining in-flight work at shutdown")
+    .add(s.http_host, "http-host", "address of the public listener")
+    .add(s.http_port, "http-port", "port of the public listener")
+    .add(s.admin_host, "admin-host", "address of the admin listener")
+    .add(s.admin_port, "admin-port", "port of the admin listener")
+    .add(s.io_threads, "io-threads", "Beast io threads")
+    .add(s.http_connections_max, "http-connections-max",
+         "open connections per listener")
+    .add(s.http_body_bytes_max, "http-body-bytes-max", "request body limit")
+    .add(s.http_header_bytes_max, "http-header-bytes-max",
+         "request header limit")
+    .add(s.http_read_timeout, "http-read-timeout",
+         "time to read one whole request")
+    .add(s.http_idle_timeout, "http-idle-timeout",
+         "keep-alive idle time before closing")
+    .add(s.database_url, "database-url", "libpq connection string or URL")
+    .add(s.db_pool_size, "db-pool-size", "PostgreSQL connections (workers)")
+    .add(s.db_queue_jobs_max, "db-queue-jobs-max",
+         "queued database jobs before refusing new ones")
+    .add(s.db_connect_timeout, "db-connect-timeout", "per connection attempt")
+    .add(s.db_retry_backoff_max, "db-retry-backoff-max",
+         "cap of the reconnect backoff")
+    .add(s.db_query_timeout, "db-query-timeout", "per database job")
+    .add(s.db_startup_timeout, "db-startup-timeout",
+         "how long start-up waits for the database")
+    .add(s.migrations_dir, "migrations-dir", "folder of NNNN_name.sql files")
+    .add(s.redis_url, "redis-url", "redis://host:port or unix:///path")
+    .add(s.restart_intensity, "restart-intensity",
+         "restarts allowed per supervisor within restart-period")
+    .add(s.restart_period, "restart-period", "window of restart-intensity");
+}
+
+std::vector<std::string> app_config::easymo_keys() const {
+  std::vector<std::string> out;
+  for (auto& opt : custom_options_)
+    if (str(opt.category()) == group_name)
+      out.emplace_back(str(opt.full_name()));
+  return out;
+}
+
+std::optional<std::string> app_config::load(const std::string& ini_path,
+                                            char** envp) {
+  if (!ini_path.empty()) {
+    if (auto err = validate_file(ini_path))
+      return err;
+    std::ifstream in{ini_path};
+    if (auto err = parse(string_list{}, in))
+      return "config: " + ini_path + ": " + caf::to_string(err);
+  }
+  if (auto err = apply_environment(envp))
+    return err;
+  if (auto err = load_secrets(envp))
+    return err;
+  return check_values();
+}
+
+std::optional<std::string>
+app_config::validate_file(const std::string& ini_path) {
+  std::ifstream in{ini_path};
+  if (!in)
+    return "config: cannot open " + ini_path;
+  caf::settings raw;
+  caf::config_option_set none;
+  if (auto err = parse_config(in, none, raw))
+    return "config: " + ini_path + ": syntax error: " + caf::to_string(err);
+  auto check = [&](const std::string& name,
+                   const caf::config_value& value) -> std::optional<std::string> {
+    if (is_secret_key(name))
+      return "config: '" + name
+             + "' is a secret: set it in the environment, not in the file";
+    auto opt = custom_options_.qualified_name_lookup(name);
+    if (opt == nullptr)
+      return "config: unknown key '" + name + "'";
+    if (auto err = opt->check(value))
+      return "config: bad value for '" + name + "' (expected "
+             + str(opt->type_name()) + "): " + caf::to_string(value);
+    return std::nullopt;
+  };
+  return for_each_leaf(raw, "", check);
+}
+
+std::optional<std::string> app_config::apply_environment(char** envp) {
+  for (auto& opt : custom_options_) {
+    if (str(opt.category()) != group_name)
+      continue;
+    auto name = str(opt.long_name());
+    auto env = env_name_for(name);
+    auto text = env_lookup(envp, env);
+    if (!text)
+      continue;
+    auto full = str(opt.full_name());
+    auto value = opt.parse(*text);
+    if (!value)
+      return "config: bad value in " + env + " for '" + full + "' (expected "
+             + str(opt.type_name()) + ")";
+    if (auto err = opt.check(*value))
+      return "config: bad value in " + env + " for '" + full + "'";
+    opt.store(*value);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> app_config::load_secrets(char** envp) {
+  for (auto& spec : secret_specs()) {
+    auto value = env_lookup(envp, spec.env);
+    if (value && !value->empty()) {
+      s.*spec.field = *value;
+      log::add_secret(*value);
+      continue;
+    }
+    if (s.live() || spec.sandbox_default == nullptr)
+      return std::string{"config: missing secret '"} + spec.env
+             + "' (easymo." + spec.key + ") required in "
+             + (s.live() ? "live" : "every") + " mode";
+    s.*spec.field = spec.sandbox_default;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> app_config::check_values() const {
+  auto bad = [](const char* key, const std::string& why) {
+    return std::optional<std::string>{"config: bad value for 'easymo."
+                                      + std::string{key} + "': " + why};
+  };
+  if (s.mode != "sandbox" && s.mode != "live")
+    return bad("mode", "expected sandbox or live, got '" + s.mode + "'");
+  log::level lvl;
+  if (!log::parse_level(s.log_level, lvl))
+    return bad("log-level", "expected debug, info, warn, error or off");
+  if (s.io_threads == 0 || s.io_threads > 64)
+    return bad("io-threads", "expected 1 to 64");
+  if (s.db_pool_size == 0 || s.db_pool_size > 256)
+    return bad("db-pool-size", "expected 1 to 256");
+  if (s.http_body_bytes_max == 0)
+    return bad("http-body-bytes-max", "expected a positive size");
+  if (s.http_header_bytes_max < 512)
+    return bad("http-header-bytes-max", "expected at least 512");
+  if (s.http_connections_max == 0)
+    return bad("http-connections-max", "expected a positive count");
+  if (s.database_url.empty())
+    return bad("database-url", "must not be empty");
+  if (s.restart_intensity == 0)
+    return bad("restart-intensity", "expected a positive count");
+  if (s.drain_timeout.count() < 0)
+    return bad("drain-timeout", "must not be negative");
+  return std::nullopt;
+}
+
+} // namespace easymo

@@ -1,0 +1,113 @@
+// Configuration: CAF's INI file with an `easymo` group, environment overrides,
+// and secrets that come only from the environment.
+//
+// CAF 0.17 silently ignores unknown keys and drops values of the wrong type, so
+// load() validates the raw file against the registered options first and
+// reports the first problem as one line that names the key.
+#pragma once
+
+#include <caf/actor_system_config.hpp>
+#include <caf/timespan.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace easymo {
+
+/// Exit codes of easymod (sysexits.h where one fits).
+namespace exit_code {
+constexpr int ok = 0;
+constexpr int startup_failed = 1;
+constexpr int usage = 64;
+constexpr int supervisor_gave_up = 70; // EX_SOFTWARE
+constexpr int config = 78;             // EX_CONFIG
+} // namespace exit_code
+
+/// Every setting of the daemon, with its default. `config/easymo.example.ini`
+/// documents each key; a test keeps the two in step.
+struct settings {
+  // -- general ---------------------------------------------------------------
+  std::string mode = "sandbox";
+  std::string log_level = "info";
+  std::string node_name = "easymod";
+  caf::timespan drain_timeout = std::chrono::seconds(10);
+
+  // -- HTTP listeners --------------------------------------------------------
+  std::string http_host = "0.0.0.0";
+  uint16_t http_port = 8080;
+  std::string admin_host = "127.0.0.1";
+  uint16_t admin_port = 9090;
+  size_t io_threads = 1;
+  size_t http_connections_max = 10000;
+  size_t http_body_bytes_max = 3 * 1024 * 1024;
+  size_t http_header_bytes_max = 8 * 1024;
+  caf::timespan http_read_timeout = std::chrono::seconds(30);
+  caf::timespan http_idle_timeout = std::chrono::seconds(60);
+
+  // -- PostgreSQL ------------------------------------------------------------
+  std::string database_url = "postgresql:///easymo";
+  size_t db_pool_size = 4;
+  size_t db_queue_jobs_max = 10000;
+  caf::timespan db_connect_timeout = std::chrono::seconds(2);
+  caf::timespan db_retry_backoff_max = std::chrono::seconds(5);
+  caf::timespan db_query_timeout = std::chrono::seconds(10);
+  caf::timespan db_startup_timeout = std::chrono::seconds(30);
+  std::string migrations_dir = EASYMO_SOURCE_DIR "/persistence/migrations";
+
+  // -- Redis (optional on one node) -----------------------------------------
+  std::string redis_url;
+
+  // -- supervision -----------------------------------------------------------
+  size_t restart_intensity = 5;
+  caf::timespan restart_period = std::chrono::seconds(10);
+
+  // -- secrets: environment only, never in the file, never logged ----------
+  std::string whatsapp_app_secret;
+  std::string whatsapp_verify_token;
+  std::string whatsapp_token;
+  std::string admin_token;
+
+  bool live() const { return mode == "live"; }
+};
+
+/// A secret loaded from the environment: the variable and where it is stored.
+struct secret_spec {
+  const char* env;
+  const char* key; // The name it would have in the easymo group.
+  std::string settings::*field;
+  const char* sandbox_default; // nullptr: required in every mode.
+};
+
+/// The secrets easymod reads from the environment.
+const std::vector<secret_spec>& secret_specs();
+
+/// CAF's config with the `easymo` group bound to a settings struct.
+class app_config : public caf::actor_system_config {
+public:
+  app_config();
+
+  settings s;
+
+  /// Loads `ini_path` (if not empty), then the environment. Returns a one-line
+  /// error that names the offending key, or nothing on success.
+  std::optional<std::string> load(const std::string& ini_path,
+                                  char** envp = nullptr);
+
+  /// The registered options of the `easymo` group, as full names.
+  std::vector<std::string> easymo_keys() const;
+
+private:
+  std::optional<std::string> validate_file(const std::string& ini_path);
+  std::optional<std::string> apply_environment(char** envp);
+  std::optional<std::string> load_secrets(char** envp);
+  std::optional<std::string> check_values() const;
+};
+
+/// The environment variable that overrides `easymo.<name>`:
+/// "http-port" becomes "EASYMO_HTTP_PORT".
+std::string env_name_for(const std::string& name);
+
+} // namespace easymo
