@@ -1,0 +1,36 @@
+// Named service actors (db pool, journal, breakers...) found through CAF's
+// registry. A restarted actor registers its new handle under the same name, so
+// callers look names up when they need them instead of caching handles forever.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/atom.hpp>
+
+#include <initializer_list>
+
+namespace easymo::directory {
+
+// Atom names: 10 characters at most (CAF 0.17).
+constexpr caf::atom_value db_pool = caf::atom("db.pool");
+constexpr caf::atom_value root = caf::atom("root");
+constexpr caf::atom_value ingress = caf::atom("ingress");
+
+inline void put(caf::actor_system& sys, caf::atom_value name,
+                const caf::actor& who) {
+  sys.registry().put(name, caf::actor_cast<caf::strong_actor_ptr>(who));
+}
+
+inline caf::actor get(caf::actor_system& sys, caf::atom_value name) {
+  return caf::actor_cast<caf::actor>(sys.registry().get(name));
+}
+
+/// The registry holds strong references; shutdown erases them so the actor
+/// system does not wait for actors nobody else needs.
+inline void erase_all(caf::actor_system& sys,
+                      std::initializer_list<caf::atom_value> names) {
+  for (auto name : names)
+    sys.registry().erase(name);
+}
+
+} // namespace easymo::directory
