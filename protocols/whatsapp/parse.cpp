@@ -4,8 +4,7 @@
 
 #include "protocols/whatsapp/fields.hpp"
 #include "protocols/whatsapp/items.hpp"
-
-#include <openssl/sha.h>
+#include "protocols/whatsapp/signature.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -30,16 +29,19 @@ struct change_context {
   std::unordered_map<std::string_view, const json*> contacts;
 };
 
-std::string sha256_hex(std::string_view text) {
-  static constexpr char digits[] = "0123456789abcdef";
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), md);
-  std::string out;
-  for (auto byte : md) {
-    out.push_back(digits[byte >> 4]);
-    out.push_back(digits[byte & 0x0f]);
+// PostgreSQL's jsonb refuses the escape \u0000, valid JSON though it is. One
+// such character in one message would fail the whole group commit, and Meta
+// would redeliver the batch for days; U+FFFD keeps the rest of the text.
+// nlohmann writes a NUL as exactly "\u0000", and every other escape it writes
+// is skipped whole, so an escaped backslash before "u0000" is left alone.
+void replace_nul_escapes(std::string& text) {
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] != '\\')
+      continue;
+    if (text.compare(i + 1, 5, "u0000") == 0)
+      text.replace(i + 2, 4, "fffd");
+    ++i;
   }
-  return out;
 }
 
 change_context read_context(const json& value) {
@@ -98,6 +100,7 @@ event rejected_event(const json& item, const char* list, std::string reason,
   e.payload = R"({"rejected":{"list":")" + std::string{list}
               + R"(","reason":)" + json(reason).dump() + R"(,"item":)" + text
               + R"(},"metadata":)" + ctx.metadata_json + "}";
+  replace_nul_escapes(e.payload);
   e.reason = std::move(reason);
   return e;
 }
@@ -119,6 +122,7 @@ event message_event(const json& item, const change_context& ctx) {
   e.payload = R"({"message":)" + item.dump() + R"(,"metadata":)"
               + ctx.metadata_json + R"(,"contact":)"
               + (c == nullptr ? std::string{"null"} : c->dump()) + "}";
+  replace_nul_escapes(e.payload);
   e.detail = std::move(m);
   return e;
 }
@@ -136,6 +140,7 @@ event status_event(const json& item, const change_context& ctx) {
   s.phone_number_id = ctx.phone_number_id;
   e.payload = R"({"status":)" + item.dump() + R"(,"metadata":)"
               + ctx.metadata_json + "}";
+  replace_nul_escapes(e.payload);
   e.detail = std::move(s);
   return e;
 }

@@ -52,6 +52,17 @@ bool hmac_sha256(std::string_view key, std::string_view data, digest& out) {
   return ok != nullptr && len == digest_bytes;
 }
 
+std::string to_hex(const unsigned char* bytes, size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(digits[bytes[i] >> 4]);
+    out.push_back(digits[bytes[i] & 0x0f]);
+  }
+  return out;
+}
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
     text.remove_prefix(1);
@@ -81,16 +92,16 @@ signature_check check_signature(std::string_view body, std::string_view header,
 }
 
 std::string sign(std::string_view body, std::string_view app_secret) {
-  static constexpr char digits[] = "0123456789abcdef";
   digest mac{};
   hmac_sha256(app_secret, body, mac);
-  std::string out{prefix};
-  out.reserve(prefix.size() + 2 * digest_bytes);
-  for (auto byte : mac) {
-    out.push_back(digits[byte >> 4]);
-    out.push_back(digits[byte & 0x0f]);
-  }
-  return out;
+  return std::string{prefix} + to_hex(mac.data(), mac.size());
+}
+
+std::string sha256_hex(std::string_view text) {
+  digest md{};
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+         md.data());
+  return to_hex(md.data(), md.size());
 }
 
 const char* to_string(signature_check result) {

@@ -32,6 +32,9 @@ signature_check check_signature(std::string_view body, std::string_view header,
 /// Used by tests, simulators and the benchmark.
 std::string sign(std::string_view body, std::string_view app_secret);
 
+/// Lowercase hex SHA-256 of `text` (content keys for unreadable items).
+std::string sha256_hex(std::string_view text);
+
 /// A short name for metrics labels and logs: "valid", "missing", ...
 const char* to_string(signature_check result);
 
