@@ -1,5 +1,7 @@
 #include "protocols/whatsapp/signature.hpp"
 
+#include "runtime/hex.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -50,17 +52,6 @@ bool hmac_sha256(std::string_view key, std::string_view data, digest& out) {
                   reinterpret_cast<const unsigned char*>(data.data()),
                   data.size(), out.data(), &len);
   return ok != nullptr && len == digest_bytes;
-}
-
-std::string to_hex(const unsigned char* bytes, size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(digits[bytes[i] >> 4]);
-    out.push_back(digits[bytes[i] & 0x0f]);
-  }
-  return out;
 }
 
 std::string_view trim(std::string_view text) {
