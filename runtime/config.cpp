@@ -115,6 +115,20 @@ app_config::app_config() {
          "how long start-up waits for the database")
     .add(s.migrations_dir, "migrations-dir", "folder of NNNN_name.sql files")
     .add(s.redis_url, "redis-url", "redis://host:port or unix:///path")
+    .add(s.journal_batch_rows_max, "journal-batch-rows-max",
+         "rows (events and audit rows) per journal transaction")
+    .add(s.journal_batch_delay_max, "journal-batch-delay-max",
+         "longest wait of a webhook for its group commit")
+    .add(s.journal_batches_inflight_max, "journal-batches-inflight-max",
+         "journal transactions in flight at once")
+    .add(s.journal_queue_requests_max, "journal-queue-requests-max",
+         "webhooks waiting for a commit before 503")
+    .add(s.ratelimit_user_per_minute, "ratelimit-user-per-minute",
+         "messages a user may send per minute (0: off)")
+    .add(s.ratelimit_global_per_second, "ratelimit-global-per-second",
+         "messages all users together may send per second (0: off)")
+    .add(s.ratelimit_buckets_max, "ratelimit-buckets-max",
+         "token buckets the in-process limiter keeps")
     .add(s.restart_intensity, "restart-intensity",
          "restarts allowed per supervisor within restart-period")
     .add(s.restart_period, "restart-period", "window of restart-intensity");
@@ -233,6 +247,16 @@ std::optional<std::string> app_config::check_values() const {
     return bad("restart-intensity", "expected a positive count");
   if (s.drain_timeout.count() < 0)
     return bad("drain-timeout", "must not be negative");
+  if (s.journal_batch_rows_max == 0)
+    return bad("journal-batch-rows-max", "expected a positive count");
+  if (s.journal_batch_delay_max.count() < 0)
+    return bad("journal-batch-delay-max", "must not be negative");
+  if (s.journal_batches_inflight_max == 0
+      || s.journal_batches_inflight_max > s.db_pool_size)
+    return bad("journal-batches-inflight-max",
+               "expected 1 to db-pool-size (more would only queue in the pool)");
+  if (s.journal_queue_requests_max == 0)
+    return bad("journal-queue-requests-max", "expected a positive count");
   return std::nullopt;
 }
 

@@ -284,6 +284,19 @@ std::string render_error(uint8_t code, caf::atom_value,
   return out;
 }
 
+journal_options options_from(const settings& s) {
+  journal_options opts;
+  opts.batch_rows_max = s.journal_batch_rows_max;
+  opts.batch_delay_max = s.journal_batch_delay_max;
+  opts.batches_inflight_max = s.journal_batches_inflight_max;
+  opts.queue_requests_max = s.journal_queue_requests_max;
+  opts.commit_timeout = s.db_query_timeout + s.db_connect_timeout;
+  opts.limits = ratelimit::messages_policy(
+    static_cast<double>(s.ratelimit_user_per_minute),
+    static_cast<double>(s.ratelimit_global_per_second));
+  return opts;
+}
+
 caf::behavior group_commit(journal_actor* self, journal_options opts) {
   self->state.opts = std::move(opts);
   return {

@@ -11,6 +11,7 @@
 #include "actors/journal/store.hpp"
 #include "actors/ratelimit/protocol.hpp"
 #include "persistence/db/protocol.hpp"
+#include "runtime/config.hpp"
 #include "runtime/metrics.hpp"
 
 #include <caf/actor_clock.hpp>
@@ -85,6 +86,9 @@ struct journal_state {
 };
 
 using journal_actor = caf::stateful_actor<journal_state>;
+
+/// The options the settings ask for (journal-* and ratelimit-* keys).
+journal_options options_from(const settings& s);
 
 /// Finds the pool (directory::db_pool), the limiter (directory::limiter, if
 /// any) and the dispatcher (directory::dispatcher, if any) per batch, so

@@ -51,6 +51,11 @@ decision admit(bucket* own, const rule& own_rule, bucket* shared,
   return d;
 }
 
+policy messages_policy(double per_minute, double global_per_second) {
+  return {"wa", {per_minute / 60.0, per_minute},
+          {global_per_second, global_per_second}};
+}
+
 uint32_t retry_after_seconds(const decision& d) {
   return std::max<uint32_t>(1, (d.retry_after_ms + 999) / 1000);
 }

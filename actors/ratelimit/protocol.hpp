@@ -58,6 +58,11 @@ struct check_reply {
   std::vector<decision> decisions;
 };
 
+/// The policy for inbound WhatsApp messages: `per_minute` per user (burst of
+/// the same size) and `global_per_second` for all users together (burst of
+/// one second's worth). A rate of 0 turns that bucket off.
+policy messages_policy(double per_minute, double global_per_second);
+
 /// The Retry-After header value for a refusal: whole seconds, at least 1.
 uint32_t retry_after_seconds(const decision& d);
 
