@@ -24,7 +24,12 @@ struct hub_params {
 // Only the first occurrence of each parameter counts, so a second
 // `hub.verify_token` appended to a URL cannot override the first.
 bool read_params(std::string_view query, hub_params& out) {
-  auto parsed = boost::urls::parse_query(query);
+  // Boost.URL 1.81's parse_query rebuilds its view with strlen (boostorg/url
+  // #757): it reads past a view that is not NUL-terminated, such as Beast's
+  // target buffer, and parses what lies beyond. The fuzzer found it; a
+  // terminated copy keeps it within the query.
+  std::string terminated{query};
+  auto parsed = boost::urls::parse_query(terminated);
   if (!parsed)
     return false;
   for (auto param : boost::urls::params_view(*parsed)) {
