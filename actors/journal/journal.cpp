@@ -47,7 +47,7 @@ void maybe_flush(journal_actor* self) {
       auto& next = st.queue.front();
       rows += rows_of(next.req);
       b.input->requests.push_back(std::move(next.req));
-      b.promises.push_back(std::move(next.rp));
+      b.waiters.push_back(std::move(next.who));
       st.queue.pop_front();
     }
     st.queued_rows -= rows;
@@ -65,29 +65,52 @@ void maybe_flush(journal_actor* self) {
                      flush_atom::value);
 }
 
-caf::result<append_result> on_append(journal_actor* self, append_request& req) {
+// Whether the queue has room. A full queue drops audit-only appends (nobody
+// waits for them) and refuses the others.
+bool has_room(journal_actor* self, const append_request& req) {
   auto& st = self->state;
-  bool audit_only = req.records.empty();
-  if (st.queue.size() >= st.opts.queue_requests_max) {
-    if (audit_only) {
-      ++st.audits_dropped;
-      journal_metrics::get().audits_dropped.inc();
-      return append_result{};
-    }
+  if (st.queue.size() < st.opts.queue_requests_max)
+    return true;
+  if (req.records.empty()) {
+    ++st.audits_dropped;
+    journal_metrics::get().audits_dropped.inc();
+  } else {
     ++st.refused;
     journal_metrics::get().refused.inc();
-    return make_error(errc::overloaded, "journal queue full");
   }
-  pending_request p{std::move(req), {}, self->clock().now()};
-  if (!audit_only)
-    p.rp = self->make_response_promise();
-  st.queued_rows += rows_of(p.req);
-  st.queue.push_back(std::move(p));
+  return false;
+}
+
+void enqueue(journal_actor* self, append_request& req, waiter who) {
+  auto& st = self->state;
+  st.queued_rows += rows_of(req);
+  st.queue.push_back(pending_request{std::move(req), std::move(who),
+                                     self->clock().now()});
   maybe_flush(self);
+}
+
+caf::result<append_result> on_append(journal_actor* self, append_request& req) {
+  bool audit_only = req.records.empty();
+  if (!has_room(self, req))
+    return audit_only ? caf::result<append_result>{append_result{}}
+                      : make_error(errc::overloaded, "journal queue full");
   // Audit-only appends are answered at once; their row follows in a batch.
-  if (audit_only)
+  if (audit_only) {
+    enqueue(self, req, {});
     return append_result{};
+  }
+  // The promise takes over the answer, so it is made only once the request
+  // is accepted.
+  enqueue(self, req, waiter{self->make_response_promise(), {}});
   return caf::delegated<append_result>{};
+}
+
+void on_append_from_io(journal_actor* self, append_request& req,
+                       completion& done) {
+  if (has_room(self, req))
+    enqueue(self, req, waiter{{}, done});
+  else
+    done(make_error(errc::overloaded, "journal queue full"));
 }
 
 void fail_batch(journal_actor* self, batch& b, const caf::error& err) {
@@ -97,11 +120,10 @@ void fail_batch(journal_actor* self, batch& b, const caf::error& err) {
   journal_metrics::get().failed_batches.inc();
   // The rendered db error may quote row data; its code says enough.
   log::warn("journal", "batch not committed",
-            {{"requests", b.promises.size()},
+            {{"requests", b.waiters.size()},
              {"db_unavailable", db::is(err, db::errc::unavailable)}});
-  for (auto& rp : b.promises)
-    if (rp.pending())
-      rp.deliver(make_error(errc::unavailable, "commit failed"));
+  for (auto& w : b.waiters)
+    w.answer(make_error(errc::unavailable, "commit failed"));
   maybe_flush(self);
 }
 
@@ -228,8 +250,7 @@ void on_committed(journal_actor* self, batch& b, store::commit_output& out,
     st.throttled += res.throttled;
     m.duplicates.inc(res.duplicates);
     m.throttled.inc(res.throttled);
-    if (b.promises[r].pending())
-      b.promises[r].deliver(res);
+    b.waiters[r].answer(res);
   }
   auto dispatcher = directory::get(self->home_system(), directory::dispatcher);
   if (dispatcher && !fresh.events.empty())
@@ -255,6 +276,35 @@ std::string describe(journal_actor* self) {
 }
 
 } // namespace
+
+void waiter::answer(caf::expected<append_result> result) {
+  if (done)
+    done(std::move(result));
+  else if (rp.pending() && result)
+    rp.deliver(*result);
+  else if (rp.pending())
+    rp.deliver(std::move(result.error()));
+}
+
+struct completion::state {
+  function fn;
+  std::atomic<bool> called{false};
+
+  ~state() {
+    if (!called.exchange(true))
+      fn(make_error(errc::unavailable, "journal stopped"));
+  }
+};
+
+completion::completion(function f)
+  : state_(std::make_shared<state>()) {
+  state_->fn = std::move(f);
+}
+
+void completion::operator()(caf::expected<append_result> result) const {
+  if (state_ && !state_->called.exchange(true))
+    state_->fn(std::move(result));
+}
 
 const char* to_string(event_status s) {
   switch (s) {
@@ -301,6 +351,9 @@ caf::behavior group_commit(journal_actor* self, journal_options opts) {
   self->state.opts = std::move(opts);
   return {
     [self](append_request& req) { return on_append(self, req); },
+    [self](append_request& req, completion& done) {
+      on_append_from_io(self, req, done);
+    },
     [self](flush_atom) {
       self->state.timer_armed = false;
       maybe_flush(self);

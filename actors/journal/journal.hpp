@@ -50,17 +50,25 @@ struct journal_options {
   std::function<db::job(std::shared_ptr<const store::commit_input>)> commit_job;
 };
 
+/// Who waits for an append: an actor (a response promise), an io thread (a
+/// completion), or nobody (audit-only appends).
+struct waiter {
+  caf::response_promise rp;
+  completion done;
+
+  void answer(caf::expected<append_result> result);
+};
+
 struct pending_request {
   append_request req;
-  /// Pending for appends with records; audit-only appends get no answer.
-  caf::response_promise rp;
+  waiter who;
   caf::actor_clock::time_point since;
 };
 
 /// A batch between the queue and its COMMIT.
 struct batch {
   std::shared_ptr<store::commit_input> input;
-  std::vector<caf::response_promise> promises;
+  std::vector<waiter> waiters;
   caf::actor_clock::time_point started;
 };
 

@@ -11,6 +11,9 @@
 //   (append_request)          -> append_result | error(journal::errc)
 //       An append with no records writes only its audit row; nobody waits
 //       for those (the ingress sends them for requests it refused).
+//   (append_request, completion)
+//       The same from outside any actor (an HTTP io thread): the journal
+//       calls the completion once, on its own thread, instead of answering.
 //   (get_atom, info_atom)     -> std::string (JSON, for the console)
 //
 // Dispatcher messages (sent by the journal, no answer):
@@ -19,11 +22,15 @@
 
 #include "runtime/introspect.hpp"
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/error.hpp>
+#include <caf/expected.hpp>
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -75,6 +82,27 @@ struct append_result {
   uint32_t duplicates = 0;
   /// Of the inserted events, those stored as throttled.
   uint32_t throttled = 0;
+};
+
+/// Where an append sent from outside any actor gets its answer. It is called
+/// exactly once. If every copy is dropped unanswered (the journal stopped
+/// with the request queued), the last one answers errc::unavailable, so an
+/// HTTP client gets a 503 and never waits for nothing.
+class completion {
+public:
+  using function = std::function<void(caf::expected<append_result>)>;
+
+  completion() = default;
+  explicit completion(function f);
+
+  /// Answers; later calls on any copy do nothing.
+  void operator()(caf::expected<append_result> result) const;
+
+  explicit operator bool() const { return static_cast<bool>(state_); }
+
+private:
+  struct state;
+  std::shared_ptr<state> state_;
 };
 
 /// A committed event, as the dispatcher receives it and as the replay reads
@@ -144,3 +172,5 @@ std::string render_error(uint8_t code, caf::atom_value category,
                          const caf::message& context);
 
 } // namespace easymo::journal
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(easymo::journal::completion)

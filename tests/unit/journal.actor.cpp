@@ -410,4 +410,33 @@ CAF_TEST(audit only appends ride along without waiting for an answer) {
   CAF_CHECK_EQUAL(got[0]->inserted, 1u);
 }
 
+CAF_TEST(a completion from an io thread is called once after the commit) {
+  auto j = sys.spawn(group_commit, options(64));
+  auto results = std::make_shared<std::vector<expected<append_result>>>();
+  completion done{[results](expected<append_result> r) { results->push_back(std::move(r)); }};
+  anon_send(j, request_of({text_event("wamid.io1")}), done);
+  sched.run();
+  advance_time(5ms);
+  sched.run();
+  CAF_CHECK(results->empty());
+  commit_oldest();
+  CAF_REQUIRE_EQUAL(results->size(), 1u);
+  CAF_CHECK_EQUAL((*results)[0]->inserted, 1u);
+}
+
+CAF_TEST(a completion dropped by a dying journal answers unavailable) {
+  auto j = sys.spawn(group_commit, options(64));
+  auto results = std::make_shared<std::vector<expected<append_result>>>();
+  anon_send(j, request_of({text_event("wamid.io2")}),
+            completion{[results](expected<append_result> r) {
+              results->push_back(std::move(r));
+            }});
+  sched.run();
+  anon_send_exit(j, exit_reason::kill);
+  sched.run();
+  CAF_REQUIRE_EQUAL(results->size(), 1u);
+  CAF_REQUIRE(!(*results)[0]);
+  CAF_CHECK_EQUAL((*results)[0].error().code(), static_cast<uint8_t>(errc::unavailable));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
