@@ -24,7 +24,7 @@
 
 namespace easymo::http {
 
-using header_list = std::vector<std::pair<std::string, std::string>>;
+using client_headers = std::vector<std::pair<std::string, std::string>>;
 
 /// Limits and TLS trust of one client; fixed at construction.
 struct client_options {
@@ -56,7 +56,7 @@ struct client_request {
   std::string url;
   /// Sent in order. Host, Content-Length, Transfer-Encoding and Connection
   /// belong to the client; a request that sets them fails with `bad_request`.
-  header_list headers;
+  client_headers headers;
   std::string body;
   /// Deadline of the whole call; zero means `client_options::request_timeout`.
   std::chrono::milliseconds timeout{0};
@@ -67,7 +67,7 @@ struct client_request {
 
 struct client_response {
   int status = 0;
-  header_list headers;
+  client_headers headers;
   std::string body;
 
   /// The first header named `name`, compared case-insensitively.

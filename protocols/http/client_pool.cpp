@@ -79,7 +79,7 @@ void host_pool::shutdown() {
   for (auto& c : std::exchange(waiting_, {}))
     finish(c, client_error::closed);
   // In-flight calls finish from their own handlers once the socket is gone.
-  std::vector<call_ptr> active{active_.begin(), active_.end()};
+  std::vector<call_ptr> active(active_.begin(), active_.end());
   for (auto& c : active)
     if (c->conn)
       c->conn->close();
@@ -190,6 +190,8 @@ void host_pool::on_idle_expired(const connection* key) {
   idle_.erase(it);
   conn->close_gracefully();
   --open_;
+  // No pump(): a connection only idles when nobody waits for one.
+  BOOST_ASSERT(waiting_.empty());
 }
 
 // -- connections going back or away ------------------------------------------

@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(urls_that_are_not_absolute_http_are_bad_url) {
 BOOST_AUTO_TEST_CASE(forged_or_client_owned_headers_are_bad_request) {
   test::raw_http_server server;
   client_fixture fx;
-  std::vector<http::header_list> bad{
+  std::vector<http::client_headers> bad{
     {{"X-Note", "a\r\nX-Injected: 1"}},
     {{"Bad Name", "1"}},
     {{"", "1"}},
