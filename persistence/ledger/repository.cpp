@@ -210,16 +210,45 @@ bool write_transfer(pqxx::dbtransaction& tx, const transfer_request& req,
   }
 }
 
+// The fast path of step 6: every accepted transfer in one round trip of
+// set-based statements, inside one savepoint. Returns false, with nothing
+// written, when the database refused any of it.
+bool write_together(pqxx::dbtransaction& tx,
+                    const std::vector<transfer_request>& reqs,
+                    const batch_plan& plan, const std::vector<int64_t>& ids) {
+  std::vector<sql::decided> all_decided;
+  for (size_t n = 0; n < plan.accepted.size(); ++n)
+    all_decided.push_back({&reqs[plan.accepted[n]], ids[n], &plan.decisions[n]});
+  auto statements = sql::batch_statements(tx, all_decided);
+  pqxx::subtransaction all{tx, "batch"};
+  try {
+    all.exec(statements);
+    all.commit();
+    return true;
+  } catch (const pqxx::sql_error& e) {
+    if (!refused_by_schema(e))
+      throw;
+    log::warn("ledger", "batch refused by the database, retrying one by one",
+              {{"transfers", plan.accepted.size()}, {"sqlstate", e.sqlstate()}});
+    return false;
+  }
+}
+
 void write_all(pqxx::dbtransaction& tx,
                const std::vector<transfer_request>& reqs, batch_plan& plan) {
   if (!plan.accepted.empty()) {
-    auto ids = tx.exec_params(sql::next_transfer_ids,
-                              static_cast<int64_t>(plan.accepted.size()));
+    std::vector<int64_t> ids;
+    for (auto row : tx.exec_params(sql::next_transfer_ids,
+                                   static_cast<int64_t>(plan.accepted.size())))
+      ids.push_back(row[0].as<int64_t>());
+    // Statements and savepoints cost, so one of each per transfer is paid
+    // only when the batch as a whole was refused: then each transfer gets
+    // its own savepoint and only the ones the database refuses roll back.
+    bool together = write_together(tx, reqs, plan, ids);
     for (size_t n = 0; n < plan.accepted.size(); ++n) {
       auto i = plan.accepted[n];
-      auto id = ids[static_cast<int>(n)][0].as<int64_t>();
-      if (write_transfer(tx, reqs[i], id, plan.decisions[n])) {
-        plan.outcomes[i].transfer_id = id;
+      if (together || write_transfer(tx, reqs[i], ids[n], plan.decisions[n])) {
+        plan.outcomes[i].transfer_id = ids[n];
       } else {
         plan.outcomes[i].error = errc::rejected_by_database;
         plan.refused.push_back(i);
@@ -228,10 +257,10 @@ void write_all(pqxx::dbtransaction& tx,
   }
   if (plan.refused.empty())
     return;
-  std::string statements;
+  std::vector<std::pair<const transfer_request*, errc>> refusals;
   for (auto i : plan.refused)
-    statements += sql::rejection_statement(tx, reqs[i], plan.outcomes[i].error);
-  tx.exec(statements);
+    refusals.emplace_back(&reqs[i], plan.outcomes[i].error);
+  tx.exec(sql::insert_rejections(tx, refusals));
 }
 
 } // namespace

@@ -10,11 +10,16 @@
 //  4. The accounts of the new requests are locked in ascending id order
 //     (SELECT ... ORDER BY id FOR NO KEY UPDATE), then read.
 //  5. The core decides each request in order against those states.
-//  6. Each accepted transfer is written inside its own SAVEPOINT (a
-//     pqxx::subtransaction, as pqxx closes a transaction on any error): its row, its
-//     review row if held, and its account updates. Should the database refuse
-//     one (a CHECK constraint caught a bug), only that transfer rolls back and
-//     is answered rejected_by_database; the others stand.
+//  6. The accepted transfers are written: their rows, the review rows of the
+//     held ones, and one UPDATE per account with its net change, all in one
+//     round trip inside one SAVEPOINT. Should the database refuse any of it
+//     (a CHECK constraint caught a bug), that savepoint rolls back and each
+//     transfer is written again inside a SAVEPOINT of its own, with its own
+//     account updates, so only the refused ones roll back and are answered
+//     rejected_by_database; the others stand. (Savepoints are
+//     pqxx::subtransactions: pqxx closes a transaction on any error.)
+//     Either way every row change is one audit row; an account's audit row
+//     shares its txid with the transfers that moved it.
 //  7. Refusals decided against the accounts are stored in ledger_rejections,
 //     so a retry gets the same answer.
 // Every write sets easymo.correlation_id first, so the audit rows carry it.

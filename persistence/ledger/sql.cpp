@@ -1,6 +1,7 @@
 #include "persistence/ledger/sql.hpp"
 
 #include <cassert>
+#include <map>
 
 namespace easymo::ledger::sql {
 
@@ -94,44 +95,97 @@ std::string account_update(const account_change& c) {
   return out;
 }
 
-std::string transfer_statements(pqxx::transaction_base& tx,
-                                const transfer_request& req, int64_t id,
-                                const decision& d) {
-  auto posted = d.status == transfer_status::posted;
-  std::string out = set_correlation(tx, req.correlation_id);
-  out += "INSERT INTO ledger_transfers (id, idempotency_key, kind,"
-         " debit_account_id, credit_account_id, amount, currency, status,"
-         " gateway, external_ref, metadata, correlation_id, posted_at) VALUES ("
-         + std::to_string(id) + ", " + tx.quote(req.key) + ", '"
+namespace {
+
+std::string transfer_values(pqxx::transaction_base& tx,
+                            const transfer_request& req, int64_t id,
+                            transfer_status status) {
+  return "(" + std::to_string(id) + ", " + tx.quote(req.key) + ", '"
          + to_string(req.kind) + "', " + std::to_string(req.debit) + ", "
          + std::to_string(req.credit) + ", " + std::to_string(req.amount)
-         + ", '" + std::string{code(req.cur)} + "', '" + to_string(d.status)
+         + ", '" + std::string{code(req.cur)} + "', '" + to_string(status)
          + "', " + quote_or_null(tx, req.gateway) + ", "
          + quote_or_null(tx, req.external_ref) + ", "
          + (req.metadata.empty() ? std::string{"'{}'"} : tx.quote(req.metadata))
          + ", " + quote_or_null(tx, req.correlation_id) + ", "
-         + (posted ? "now()" : "NULL") + ");";
-  if (!posted)
-    out += "INSERT INTO ledger_reviews (transfer_id, reason) VALUES ("
-           + std::to_string(id) + ", 'above_review_threshold');";
-  out += account_update(d.debit);
-  out += account_update(d.credit);
+         + (status == transfer_status::posted ? "now()" : "NULL") + ")";
+}
+
+constexpr const char* insert_transfer_head =
+  "INSERT INTO ledger_transfers (id, idempotency_key, kind,"
+  " debit_account_id, credit_account_id, amount, currency, status, gateway,"
+  " external_ref, metadata, correlation_id, posted_at) VALUES ";
+
+constexpr const char* insert_review_head =
+  "INSERT INTO ledger_reviews (transfer_id, reason) VALUES ";
+
+std::string review_values(int64_t id) {
+  return "(" + std::to_string(id) + ", 'above_review_threshold')";
+}
+
+} // namespace
+
+std::string transfer_statements(pqxx::transaction_base& tx,
+                                const transfer_request& req, int64_t id,
+                                const decision& d) {
+  auto out = set_correlation(tx, req.correlation_id) + insert_transfer_head
+             + transfer_values(tx, req, id, d.status) + ";";
+  if (d.status == transfer_status::pending)
+    out += insert_review_head + review_values(id) + ";";
+  return out + account_update(d.debit) + account_update(d.credit);
+}
+
+std::string batch_statements(pqxx::transaction_base& tx,
+                             const std::vector<decided>& all) {
+  assert(!all.empty());
+  std::string transfers = insert_transfer_head;
+  std::string reviews;
+  // Net change per account; day_debited is absolute, so the last one wins.
+  std::map<int64_t, account_change> net;
+  for (auto& x : all) {
+    if (&x != &all.front())
+      transfers += ", ";
+    transfers += transfer_values(tx, *x.req, x.id, x.d->status);
+    if (x.d->status == transfer_status::pending)
+      reviews += (reviews.empty() ? insert_review_head : ", ")
+                 + review_values(x.id);
+    for (auto* c : {&x.d->debit, &x.d->credit}) {
+      auto& sum = net[c->account];
+      sum.account = c->account;
+      sum.balance += c->balance;
+      sum.held += c->held;
+      if (c->day_debited)
+        sum.day_debited = c->day_debited;
+    }
+  }
+  // Account updates come last so the accounts' audit rows follow the
+  // transfers that caused them; they run under the batch's correlation id.
+  std::string out = set_correlation(tx, "ledger-batch:" + std::to_string(all.front().id))
+                    + transfers + ";" + (reviews.empty() ? "" : reviews + ";");
+  for (auto& [id, change] : net)
+    out += account_update(change);
   return out;
 }
 
-std::string rejection_statement(pqxx::transaction_base& tx,
-                                const transfer_request& req, errc reason) {
-  return set_correlation(tx, req.correlation_id)
-         + "INSERT INTO ledger_rejections (idempotency_key, reason, kind,"
-           " debit_account_id, credit_account_id, amount, currency, gateway,"
-           " external_ref, correlation_id) VALUES ("
-         + tx.quote(req.key) + ", '" + to_string(reason) + "', '"
-         + to_string(req.kind) + "', " + std::to_string(req.debit) + ", "
-         + std::to_string(req.credit) + ", " + std::to_string(req.amount)
-         + ", '" + std::string{code(req.cur)} + "', "
-         + quote_or_null(tx, req.gateway) + ", "
-         + quote_or_null(tx, req.external_ref) + ", "
-         + quote_or_null(tx, req.correlation_id) + ");";
+std::string insert_rejections(
+  pqxx::transaction_base& tx,
+  const std::vector<std::pair<const transfer_request*, errc>>& refusals) {
+  assert(!refusals.empty());
+  std::string out = "INSERT INTO ledger_rejections (idempotency_key, reason,"
+                    " kind, debit_account_id, credit_account_id, amount,"
+                    " currency, gateway, external_ref, correlation_id) VALUES ";
+  for (auto& [req, reason] : refusals) {
+    if (req != refusals.front().first)
+      out += ", ";
+    out += "(" + tx.quote(req->key) + ", '" + to_string(reason) + "', '"
+           + to_string(req->kind) + "', " + std::to_string(req->debit) + ", "
+           + std::to_string(req->credit) + ", " + std::to_string(req->amount)
+           + ", '" + std::string{code(req->cur)} + "', "
+           + quote_or_null(tx, req->gateway) + ", "
+           + quote_or_null(tx, req->external_ref) + ", "
+           + quote_or_null(tx, req->correlation_id) + ")";
+  }
+  return out + ";";
 }
 
 } // namespace easymo::ledger::sql

@@ -73,9 +73,23 @@ std::string transfer_statements(pqxx::transaction_base& tx,
                                 const transfer_request& req, int64_t id,
                                 const decision& d);
 
-/// Sets the correlation id and stores one refusal.
-std::string rejection_statement(pqxx::transaction_base& tx,
-                                const transfer_request& req, errc reason);
+/// A transfer that was decided, for the set-based statements below.
+struct decided {
+  const transfer_request* req;
+  int64_t id;
+  const decision* d;
+};
+
+/// Accepted transfers as set-based statements: one INSERT of every transfer
+/// (each audited under its own correlation id), one of the review rows, and
+/// one UPDATE per account with the net change of the whole batch.
+std::string batch_statements(pqxx::transaction_base& tx,
+                             const std::vector<decided>& all);
+
+/// One INSERT of the refusals; each is audited under its own correlation id.
+std::string insert_rejections(
+  pqxx::transaction_base& tx,
+  const std::vector<std::pair<const transfer_request*, errc>>& refusals);
 
 /// The UPDATE of one account by `c` (empty when nothing changes).
 std::string account_update(const account_change& c);

@@ -4,6 +4,10 @@
 -- with the old and new row as jsonb, the names of the columns that changed and
 -- the correlation id that the application sets for its transaction with
 --   SELECT set_config('easymo.correlation_id', '<id>', true)
+-- An inserted row that carries its own correlation_id (a transfer) is
+-- audited under that one instead, so that one INSERT of many transfers,
+-- each for its own request, still attributes each row to its request. An
+-- update or delete is the act of whoever set the transaction's id.
 -- The table is append-only, and the database itself enforces it: UPDATE,
 -- DELETE and TRUNCATE raise an exception whatever the code above does.
 
@@ -32,12 +36,16 @@ DECLARE
   old_json jsonb;
   new_json jsonb;
   changed  text[] := '{}';
+  cid      text := nullif(current_setting('easymo.correlation_id', true), '');
 BEGIN
   IF TG_OP <> 'INSERT' THEN
     old_json := to_jsonb(OLD);
   END IF;
   IF TG_OP <> 'DELETE' THEN
     new_json := to_jsonb(NEW);
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    cid := coalesce(new_json ->> 'correlation_id', cid);
   END IF;
   IF TG_OP = 'UPDATE' THEN
     -- An update that changes nothing is not a change: no audit row.
@@ -50,8 +58,7 @@ BEGIN
   END IF;
   INSERT INTO audit_log (table_name, operation, old_row, new_row,
                          changed_fields, correlation_id)
-  VALUES (TG_TABLE_NAME, TG_OP, old_json, new_json, changed,
-          nullif(current_setting('easymo.correlation_id', true), ''));
+  VALUES (TG_TABLE_NAME, TG_OP, old_json, new_json, changed, cid);
   RETURN NULL;
 END $$;
 
