@@ -85,7 +85,8 @@ std::string render_error(uint8_t code, caf::atom_value,
 }
 
 errc code_of(const caf::error& err) {
-  if (err.category() != error_category)
+  // An empty caf::error has no category to read (0.17 dereferences null).
+  if (!err || err.category() != error_category)
     return errc::none;
   return static_cast<errc>(err.code());
 }
