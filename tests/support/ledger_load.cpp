@@ -20,8 +20,11 @@ using resend_atom = caf::atom_constant<caf::atom("resend")>;
 
 // Keys every client may send, each always with the same request.
 constexpr uint64_t shared_keys = 256;
-// A client backs off this long before re-sending after an operating error.
+// A client backs off this long before re-sending after an operating error,
+// and gives a request up after this many tries (5 s: a ledger that keeps
+// failing must fail the run, not stall it).
 constexpr auto resend_delay = std::chrono::milliseconds(20);
+constexpr uint32_t attempts_max = 250;
 constexpr auto request_timeout = std::chrono::seconds(60);
 
 struct client_ctx {
@@ -110,7 +113,7 @@ void record(client_actor* self, const transfer_request& req, observation obs) {
   report.seen[req.key].push_back(obs);
 }
 
-void send_one(client_actor* self, transfer_request req) {
+void send_one(client_actor* self, transfer_request req, uint32_t attempt) {
   auto& ctx = self->state.ctx;
   ++self->state.in_flight;
   ++ctx.report->sent;
@@ -121,14 +124,22 @@ void send_one(client_actor* self, transfer_request req) {
         --self->state.in_flight;
         refill(self);
       },
-      [self, req](caf::error& err) {
+      [self, req, attempt](caf::error& err) {
         auto code = ledger::code_of(err);
+        auto& report = *self->state.ctx.report;
         if (code == ledger::errc::none || code == ledger::errc::unavailable
             || code == ledger::errc::overloaded
             || code == ledger::errc::storage_failed) {
           // Nothing was decided: retry the same key, as a caller should.
-          ++self->state.ctx.report->retried;
-          self->delayed_send(self, resend_delay, resend_atom::value, req);
+          ++report.retried;
+          if (attempt + 1 < attempts_max) {
+            self->delayed_send(self, resend_delay, resend_atom::value, req,
+                               attempt + 1);
+            return;
+          }
+          ++report.given_up;
+          --self->state.in_flight;
+          refill(self);
           return;
         }
         record(self, req, {false, 0, {}, code, false});
@@ -145,7 +156,7 @@ void refill(client_actor* self) {
     for (auto& req : draw(self)) {
       if (ctx.report->requests.emplace(req.key, req).second)
         st.keys.push_back(req.key);
-      send_one(self, req);
+      send_one(self, req, 0);
     }
     ++st.drawn;
   }
@@ -158,16 +169,16 @@ void refill(client_actor* self) {
 caf::behavior client(client_actor* self, client_ctx ctx) {
   self->state.rng.seed(ctx.opts.seed * 1'000'003 + ctx.index);
   self->state.ctx = std::move(ctx);
-  self->send(self, resend_atom::value, transfer_request{});
+  self->send(self, resend_atom::value, transfer_request{}, uint32_t{0});
   return {
-    [self](resend_atom, transfer_request& req) {
+    [self](resend_atom, transfer_request& req, uint32_t attempt) {
       // The first message starts the client; later ones are re-sends.
       if (req.key.empty()) {
         refill(self);
         return;
       }
       --self->state.in_flight;
-      send_one(self, std::move(req));
+      send_one(self, std::move(req), attempt);
     },
   };
 }
@@ -195,6 +206,7 @@ void load_report::merge(load_report&& other) {
   requests.merge(other.requests);
   sent += other.sent;
   retried += other.retried;
+  given_up += other.given_up;
   answered += other.answered;
 }
 

@@ -53,6 +53,8 @@ struct load_report {
   uint64_t sent = 0;
   /// Operating errors (unavailable, overloaded...); the request was re-sent.
   uint64_t retried = 0;
+  /// Requests still failing after every retry; their outcome is unknown.
+  uint64_t given_up = 0;
   /// Answers that were results.
   uint64_t answered = 0;
 

@@ -128,7 +128,9 @@ int run(const bench_args& args) {
   std::cerr << "ledger: " << report.sent << " requests, " << report.answered
             << " answered, " << written << " transfers written, "
             << report.retried << " retried, in " << took.count() << " s\n";
-  int failed = 0;
+  int failed = report.given_up == 0 ? 0 : 1;
+  if (failed != 0)
+    std::cerr << "ledger: " << report.given_up << " requests never succeeded\n";
   failed |= report_problems("answers", test::inconsistent_answers(report));
   failed |= report_problems("database", test::answers_vs_database(report, conn));
   failed |= report_problems("invariant", test::invariant_violations(conn));
