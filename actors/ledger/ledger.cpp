@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cassert>
 #include <memory>
 
 namespace easymo::ledger {

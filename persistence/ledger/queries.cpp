@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 
 namespace easymo::ledger::repo {
