@@ -15,6 +15,7 @@ namespace easymo::directory {
 constexpr caf::atom_value db_pool = caf::atom("db.pool");
 constexpr caf::atom_value root = caf::atom("root");
 constexpr caf::atom_value ingress = caf::atom("ingress");
+constexpr caf::atom_value ledger = caf::atom("ledger");
 
 inline void put(caf::actor_system& sys, caf::atom_value name,
                 const caf::actor& who) {
