@@ -16,9 +16,13 @@ constexpr caf::atom_value db_pool = caf::atom("db.pool");
 constexpr caf::atom_value root = caf::atom("root");
 constexpr caf::atom_value ingress = caf::atom("ingress");
 constexpr caf::atom_value ledger = caf::atom("ledger");
+constexpr caf::atom_value admin = caf::atom("admin");
 
 inline void put(caf::actor_system& sys, caf::atom_value name,
                 const caf::actor& who) {
+  // CAF 0.17's put() keeps an existing entry, so a restarted actor would
+  // stay hidden behind its dead predecessor without the erase.
+  sys.registry().erase(name);
   sys.registry().put(name, caf::actor_cast<caf::strong_actor_ptr>(who));
 }
 
