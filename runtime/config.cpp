@@ -114,6 +114,18 @@ app_config::app_config() {
     .add(s.db_startup_timeout, "db-startup-timeout",
          "how long start-up waits for the database")
     .add(s.migrations_dir, "migrations-dir", "folder of NNNN_name.sql files")
+    .add(s.ledger_review_threshold, "ledger-review-threshold",
+         "transfers above this (major units) wait for an admin's review")
+    .add(s.ledger_daily_limit, "ledger-daily-limit",
+         "debits per wallet per day (major units), pending ones included")
+    .add(s.ledger_batch_transfers_max, "ledger-batch-transfers-max",
+         "transfers posted in one transaction")
+    .add(s.ledger_batch_delay_max, "ledger-batch-delay-max",
+         "how long a lone transfer waits for companions")
+    .add(s.ledger_batches_in_flight_max, "ledger-batches-in-flight-max",
+         "ledger transactions running at once")
+    .add(s.ledger_queue_transfers_max, "ledger-queue-transfers-max",
+         "transfers waiting for a batch before new ones are refused")
     .add(s.redis_url, "redis-url", "redis://host:port or unix:///path")
     .add(s.journal_batch_rows_max, "journal-batch-rows-max",
          "rows (events and audit rows) per journal transaction")
@@ -245,6 +257,20 @@ std::optional<std::string> app_config::check_values() const {
     return bad("database-url", "must not be empty");
   if (s.restart_intensity == 0)
     return bad("restart-intensity", "expected a positive count");
+  if (s.ledger_review_threshold <= 0)
+    return bad("ledger-review-threshold", "expected a positive amount");
+  if (s.ledger_daily_limit <= 0)
+    return bad("ledger-daily-limit", "expected a positive amount");
+  if (s.ledger_batch_transfers_max == 0 || s.ledger_batch_transfers_max > 4096)
+    return bad("ledger-batch-transfers-max", "expected 1 to 4096");
+  if (s.ledger_batch_delay_max.count() < 0)
+    return bad("ledger-batch-delay-max", "must not be negative");
+  if (s.ledger_batches_in_flight_max == 0
+      || s.ledger_batches_in_flight_max > s.db_pool_size)
+    return bad("ledger-batches-in-flight-max",
+               "expected 1 to db-pool-size (each batch holds a connection)");
+  if (s.ledger_queue_transfers_max == 0)
+    return bad("ledger-queue-transfers-max", "expected a positive count");
   if (s.drain_timeout.count() < 0)
     return bad("drain-timeout", "must not be negative");
   if (s.journal_batch_rows_max == 0)

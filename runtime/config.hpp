@@ -57,6 +57,14 @@ struct settings {
   caf::timespan db_startup_timeout = std::chrono::seconds(30);
   std::string migrations_dir = EASYMO_SOURCE_DIR "/persistence/migrations";
 
+  // -- ledger (amounts in major units of each transfer's currency) ----------
+  int64_t ledger_review_threshold = 100000;
+  int64_t ledger_daily_limit = 1000000;
+  size_t ledger_batch_transfers_max = 256;
+  caf::timespan ledger_batch_delay_max = std::chrono::milliseconds(2);
+  size_t ledger_batches_in_flight_max = 2;
+  size_t ledger_queue_transfers_max = 10000;
+
   // -- Redis (optional on one node) -----------------------------------------
   std::string redis_url;
 

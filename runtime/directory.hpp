@@ -15,6 +15,8 @@ namespace easymo::directory {
 constexpr caf::atom_value db_pool = caf::atom("db.pool");
 constexpr caf::atom_value root = caf::atom("root");
 constexpr caf::atom_value ingress = caf::atom("ingress");
+constexpr caf::atom_value ledger = caf::atom("ledger");
+constexpr caf::atom_value admin = caf::atom("admin");
 /// Group commit of webhook events (actors/journal/protocol.hpp).
 constexpr caf::atom_value journal = caf::atom("journal");
 /// Token buckets, local or Redis (actors/ratelimit/protocol.hpp).
@@ -24,6 +26,9 @@ constexpr caf::atom_value dispatcher = caf::atom("dispatcher");
 
 inline void put(caf::actor_system& sys, caf::atom_value name,
                 const caf::actor& who) {
+  // CAF 0.17's put() keeps an existing entry, so a restarted actor would
+  // stay hidden behind its dead predecessor without the erase.
+  sys.registry().erase(name);
   sys.registry().put(name, caf::actor_cast<caf::strong_actor_ptr>(who));
 }
 

@@ -1,1 +1,5 @@
-int main() { return 0; }
+#include "runtime/app.hpp"
+
+int main(int argc, char** argv) {
+  return easymo::run(argc, argv);
+}

@@ -22,7 +22,9 @@ struct tree_context {
 
 /// root (one_for_one)
 ///   persistence (rest_for_one): db pool
+///   domains (one_for_one): ledger
 ///   ingress: the HTTP ingress actor
+///   admin: the admin listener's actor
 supervision::supervisor_spec make_root(const tree_context& ctx);
 
 } // namespace easymo

@@ -196,7 +196,8 @@ std::string render_error(uint8_t code, caf::atom_value,
 }
 
 bool is(const caf::error& err, errc code) {
-  return err.category() == error_category
+  // An empty caf::error has no category to read in CAF 0.17.
+  return err && err.category() == error_category
          && err.code() == static_cast<uint8_t>(code);
 }
 

@@ -146,7 +146,7 @@ void on_child_exit(supervisor_actor* self, size_t index,
   child.handle = nullptr;
   bool normal = is_normal(reason);
   if (!normal) {
-    child.last_failure = reason.category() == error_category
+    child.last_failure = reason && reason.category() == error_category
                            ? render_error(reason.code(), reason.category(),
                                           reason.context())
                            : self->system().render(reason);
