@@ -103,6 +103,10 @@ app_config::app_config() {
          "time to read one whole request")
     .add(s.http_idle_timeout, "http-idle-timeout",
          "keep-alive idle time before closing")
+    .add(s.http_tls_cert_file, "http-tls-cert-file",
+         "PEM certificate chain of the public listener (empty: plain HTTP)")
+    .add(s.http_tls_key_file, "http-tls-key-file",
+         "PEM private key of the public listener")
     .add(s.database_url, "database-url", "libpq connection string or URL")
     .add(s.db_pool_size, "db-pool-size", "PostgreSQL connections (workers)")
     .add(s.db_queue_jobs_max, "db-queue-jobs-max",
@@ -273,6 +277,9 @@ std::optional<std::string> app_config::check_values() const {
     return bad("ledger-queue-transfers-max", "expected a positive count");
   if (s.drain_timeout.count() < 0)
     return bad("drain-timeout", "must not be negative");
+  if (s.http_tls_cert_file.empty() != s.http_tls_key_file.empty())
+    return bad("http-tls-cert-file",
+               "set both http-tls-cert-file and http-tls-key-file, or neither");
   if (s.journal_batch_rows_max == 0)
     return bad("journal-batch-rows-max", "expected a positive count");
   if (s.journal_batch_delay_max.count() < 0)

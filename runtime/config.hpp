@@ -46,6 +46,8 @@ struct settings {
   size_t http_header_bytes_max = 8 * 1024;
   caf::timespan http_read_timeout = std::chrono::seconds(30);
   caf::timespan http_idle_timeout = std::chrono::seconds(60);
+  std::string http_tls_cert_file;
+  std::string http_tls_key_file;
 
   // -- PostgreSQL ------------------------------------------------------------
   std::string database_url = "postgresql:///easymo";

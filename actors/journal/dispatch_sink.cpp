@@ -1,5 +1,7 @@
 #include "actors/journal/dispatch_sink.hpp"
 
+#include "runtime/directory.hpp"
+
 #include <caf/all.hpp>
 
 #include <nlohmann/json.hpp>
@@ -22,6 +24,18 @@ caf::behavior dispatch_sink(dispatch_sink_actor* self) {
         .dump();
     },
   };
+}
+
+supervision::child_spec dispatch_sink_child() {
+  supervision::child_spec spec;
+  spec.name = "dispatcher";
+  spec.kind = "dispatch.sink";
+  spec.start = [](caf::event_based_actor* parent) {
+    auto sink = parent->spawn(dispatch_sink);
+    directory::put(parent->system(), directory::dispatcher, sink);
+    return caf::actor{sink};
+  };
+  return spec;
 }
 
 } // namespace easymo::journal

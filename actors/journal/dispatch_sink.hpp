@@ -8,6 +8,7 @@
 #pragma once
 
 #include "actors/journal/protocol.hpp"
+#include "runtime/supervisor/protocol.hpp"
 
 #include <caf/stateful_actor.hpp>
 
@@ -28,5 +29,8 @@ using dispatch_sink_actor = caf::stateful_actor<dispatch_sink_state>;
 
 /// Takes (dispatch_batch) and answers (get_atom, info_atom).
 caf::behavior dispatch_sink(dispatch_sink_actor* self);
+
+/// The sink's child spec: it registers as directory::dispatcher.
+supervision::child_spec dispatch_sink_child();
 
 } // namespace easymo::journal

@@ -347,6 +347,18 @@ journal_options options_from(const settings& s) {
   return opts;
 }
 
+supervision::child_spec journal_child(journal_options opts) {
+  supervision::child_spec spec;
+  spec.name = "journal";
+  spec.kind = "journal";
+  spec.start = [opts](caf::event_based_actor* parent) {
+    auto j = parent->spawn(group_commit, opts);
+    directory::put(parent->system(), directory::journal, j);
+    return caf::actor{j};
+  };
+  return spec;
+}
+
 caf::behavior group_commit(journal_actor* self, journal_options opts) {
   self->state.opts = std::move(opts);
   return {

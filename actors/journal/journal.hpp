@@ -13,6 +13,7 @@
 #include "persistence/db/protocol.hpp"
 #include "runtime/config.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/supervisor/protocol.hpp"
 
 #include <caf/actor_clock.hpp>
 #include <caf/response_promise.hpp>
@@ -97,6 +98,9 @@ using journal_actor = caf::stateful_actor<journal_state>;
 
 /// The options the settings ask for (journal-* and ratelimit-* keys).
 journal_options options_from(const settings& s);
+
+/// The journal's child spec: it registers as directory::journal.
+supervision::child_spec journal_child(journal_options opts);
 
 /// Finds the pool (directory::db_pool), the limiter (directory::limiter, if
 /// any) and the dispatcher (directory::dispatcher, if any) per batch, so

@@ -138,12 +138,6 @@ struct system_fixture {
   }
 };
 
-long scalar(const std::string& url, const std::string& sql) {
-  pqxx::connection c{url};
-  pqxx::nontransaction tx{c};
-  return tx.exec1(sql)[0].as<long>();
-}
-
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(journal_db, system_fixture)
@@ -201,8 +195,8 @@ BOOST_AUTO_TEST_CASE(eight_copies_in_one_batch_are_stored_and_dispatched_once) {
   }
   BOOST_CHECK_EQUAL(inserted, 1u);
   BOOST_CHECK_EQUAL(duplicates, 7u);
-  BOOST_CHECK_EQUAL(scalar(db.url(), "SELECT count(*) FROM inbound_events"), 1);
-  BOOST_CHECK_EQUAL(scalar(db.url(), "SELECT sum(duplicates) FROM webhook_audit_log"), 7);
+  BOOST_CHECK_EQUAL(test::scalar(db.url(), "SELECT count(*) FROM inbound_events"), 1);
+  BOOST_CHECK_EQUAL(test::scalar(db.url(), "SELECT sum(duplicates) FROM webhook_audit_log"), 7);
   BOOST_CHECK(test::eventually([&] { return dispatched() == 1; }));
   BOOST_CHECK_EQUAL(dispatched(), 1u);
 }
@@ -226,7 +220,7 @@ BOOST_AUTO_TEST_CASE(copies_in_concurrent_batches_meet_at_the_unique_key) {
     }
     BOOST_CHECK_EQUAL(inserted, 1u);
   }
-  BOOST_CHECK_EQUAL(scalar(db.url(), "SELECT count(*) FROM inbound_events"), 20);
+  BOOST_CHECK_EQUAL(test::scalar(db.url(), "SELECT count(*) FROM inbound_events"), 20);
   BOOST_CHECK(test::eventually([&] { return dispatched() == 20; }));
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <set>
+#include <sstream>
 
 namespace easymo::test {
 
@@ -51,6 +52,34 @@ std::string status_webhook(const std::string& wamid, const std::string& status,
 
 std::string meta_signature(const std::string& body, const std::string& app_secret) {
   return whatsapp::sign(body, app_secret);
+}
+
+header_list signed_headers(const std::string& body, const std::string& app_secret) {
+  return {{"Content-Type", "application/json"},
+          {"X-Hub-Signature-256", meta_signature(body, app_secret)}};
+}
+
+std::optional<http_result> post_webhook(uint16_t port, const std::string& body,
+                                        const std::string& app_secret) {
+  return http_post(port, "/webhook", body, signed_headers(body, app_secret));
+}
+
+std::string signed_request_text(const std::string& body,
+                                const std::string& app_secret, bool chunked) {
+  std::string head = "POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Content-Type: application/json\r\nX-Hub-Signature-256: "
+                     + meta_signature(body, app_secret) + "\r\n";
+  if (!chunked)
+    return head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"
+           + body;
+  auto half = body.size() / 2;
+  auto chunk = [](const std::string& part) {
+    std::ostringstream out;
+    out << std::hex << part.size() << "\r\n" << part << "\r\n";
+    return out.str();
+  };
+  return head + "Transfer-Encoding: chunked\r\n\r\n" + chunk(body.substr(0, half))
+         + chunk(body.substr(half)) + "0\r\n\r\n";
 }
 
 } // namespace easymo::test

@@ -2,6 +2,10 @@
 // signatures, so every caller sends what Meta would.
 #pragma once
 
+#include "tests/support/http_client.hpp"
+
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,5 +28,18 @@ std::string status_webhook(const std::string& wamid, const std::string& status,
 
 /// The X-Hub-Signature-256 value Meta would send for `body`.
 std::string meta_signature(const std::string& body, const std::string& app_secret);
+
+/// Content-Type and X-Hub-Signature-256 for a signed POST of `body`.
+header_list signed_headers(const std::string& body, const std::string& app_secret);
+
+/// POSTs `body` to /webhook on 127.0.0.1:port, signed with `app_secret`.
+std::optional<http_result> post_webhook(uint16_t port, const std::string& body,
+                                        const std::string& app_secret);
+
+/// The raw bytes of a signed POST /webhook, for raw_client tests. With
+/// `chunked`, the body is sent as two chunks instead of with a length.
+std::string signed_request_text(const std::string& body,
+                                const std::string& app_secret,
+                                bool chunked = false);
 
 } // namespace easymo::test
