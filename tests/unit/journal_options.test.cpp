@@ -1,5 +1,6 @@
 // The journal-* and ratelimit-* settings: defaults, validation, and how they
-// become the journal's options and the message policy.
+// become the journal's options and the message policy; and the scheduler
+// policy the ingress's throughput depends on.
 #include "actors/journal/journal.hpp"
 #include "runtime/config.hpp"
 
@@ -46,6 +47,13 @@ BOOST_AUTO_TEST_CASE(the_environment_sets_journal_and_limits) {
   BOOST_CHECK(opts.batch_delay_max == std::chrono::milliseconds(5));
   BOOST_CHECK(!opts.limits.per_key.enabled());
   BOOST_CHECK(opts.limits.global.enabled());
+}
+
+BOOST_AUTO_TEST_CASE(the_scheduler_shares_by_default) {
+  app_config cfg;
+  BOOST_REQUIRE(!load_env(cfg, {}));
+  BOOST_CHECK(caf::get_or(cfg, "scheduler.policy", caf::atom("stealing"))
+              == caf::atom("sharing"));
 }
 
 BOOST_AUTO_TEST_CASE(bad_journal_and_limit_values_are_named) {
