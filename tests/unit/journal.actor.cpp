@@ -340,6 +340,21 @@ CAF_TEST(over limit messages are committed throttled and still answered) {
   CAF_CHECK(dispatched()[2].status == event_status::throttled);
 }
 
+CAF_TEST(with both rules off the limiter is not asked) {
+  // A silent limiter would hold the batch for its timeout if it were asked.
+  directory::put(sys, directory::limiter, sys.spawn(fake_limiter, true));
+  auto opts = options(64);
+  opts.limits = {"wa", {0, 0}, {0, 0}};
+  auto j = sys.spawn(group_commit, opts);
+  self->send(j, request_of({text_event("wamid.off")}));
+  sched.run();
+  advance_time(5ms);
+  sched.run();
+  CAF_REQUIRE_EQUAL(jobs_pending(), 1u);
+  commit_oldest();
+  CAF_CHECK_EQUAL(answers().size(), 1u);
+}
+
 CAF_TEST(a silent limiter delays the batch by its timeout only) {
   directory::put(sys, directory::limiter, sys.spawn(fake_limiter, true));
   auto opts = options(64);
