@@ -83,10 +83,11 @@ std::string env_name_for(const std::string& name) {
 }
 
 app_config::app_config() {
-  // CAF's default work-stealing workers poll with short sleeps while idle.
-  // Under webhook load on two cores that cost about six times the CPU of the
-  // sharing policy (docs/PERFORMANCE.md, Ingress), so sharing is the default
-  // even without a config file; a file may still choose 'stealing'.
+  // CAF's default work-stealing workers poll with short sleeps. Under
+  // webhook load on two cores they took about 16% more CPU per request than
+  // the sharing policy, and they never quite rest (docs/PERFORMANCE.md,
+  // Ingress), so sharing is the default even without a config file; a file
+  // may still choose 'stealing'.
   set("scheduler.policy", caf::atom("sharing"));
   opt_group{custom_options_, "easymo"}
     .add(s.mode, "mode", "sandbox (local sink, default secrets) or live")
