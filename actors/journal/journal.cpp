@@ -288,24 +288,9 @@ void waiter::answer(caf::expected<append_result> result) {
     rp.deliver(std::move(result.error()));
 }
 
-struct completion::state {
-  function fn;
-  std::atomic<bool> called{false};
-
-  ~state() {
-    if (!called.exchange(true))
-      fn(make_error(errc::unavailable, "journal stopped"));
-  }
-};
-
 completion::completion(function f)
-  : state_(std::make_shared<state>()) {
-  state_->fn = std::move(f);
-}
-
-void completion::operator()(caf::expected<append_result> result) const {
-  if (state_ && !state_->called.exchange(true))
-    state_->fn(std::move(result));
+  : once_callback(std::move(f),
+                  make_error(errc::unavailable, "journal stopped")) {
 }
 
 const char* to_string(event_status s) {

@@ -21,6 +21,7 @@
 #pragma once
 
 #include "runtime/introspect.hpp"
+#include "runtime/once.hpp"
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
@@ -29,8 +30,6 @@
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,25 +83,14 @@ struct append_result {
   uint32_t throttled = 0;
 };
 
-/// Where an append sent from outside any actor gets its answer. It is called
+/// Where an append sent from outside any actor gets its answer: called
 /// exactly once. If every copy is dropped unanswered (the journal stopped
 /// with the request queued), the last one answers errc::unavailable, so an
 /// HTTP client gets a 503 and never waits for nothing.
-class completion {
+class completion : public once_callback<caf::expected<append_result>> {
 public:
-  using function = std::function<void(caf::expected<append_result>)>;
-
   completion() = default;
   explicit completion(function f);
-
-  /// Answers; later calls on any copy do nothing.
-  void operator()(caf::expected<append_result> result) const;
-
-  explicit operator bool() const { return static_cast<bool>(state_); }
-
-private:
-  struct state;
-  std::shared_ptr<state> state_;
 };
 
 /// A committed event, as the dispatcher receives it and as the replay reads

@@ -69,6 +69,9 @@ caf::behavior local_limiter(local_actor* self, local_options opts) {
   self->delayed_send(self, opts.sweep_interval, sweep_atom::value);
   return {
     [self](const check_request& req) { return check(self, req); },
+    [self](const check_request& req, check_completion& done) {
+      done(check(self, req));
+    },
     [self](sweep_atom) {
       sweep(self);
       self->delayed_send(self, self->state.opts.sweep_interval,

@@ -7,16 +7,23 @@
 //
 // On one node the limiter is an in-process actor (local.hpp); with
 // EASYMO_REDIS_URL set it is Redis, through a Lua script shared by every node
-// (redis.hpp). Both take the same message under directory::limiter:
+// (redis.hpp). Both take the same messages under directory::limiter:
 //   (check_request) -> check_reply
+//   (check_request, check_completion)   from outside any actor (an io
+//                                       thread): the reply goes to the
+//                                       completion, on the limiter's thread
 // A limiter that cannot decide (Redis down) admits and counts the error:
 // limits protect the service and must never lose a message.
 //
 // The Meta webhook never answers 429 (Meta would retry): over-limit events
 // are committed as throttled. Other public endpoints answer 429 with the
-// decision's Retry-After (see retry_after_seconds).
+// decision's Retry-After: wrap their routes with ratelimit::limited
+// (http_guard.hpp).
 #pragma once
 
+#include "runtime/once.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
@@ -58,6 +65,17 @@ struct check_reply {
   std::vector<decision> decisions;
 };
 
+/// Where a check sent from outside any actor gets its reply. Dropped
+/// unanswered (the limiter stopped), it replies with no decisions, which the
+/// caller reads as "admitted": a limiter that cannot decide lets through.
+class check_completion : public once_callback<check_reply> {
+public:
+  check_completion() = default;
+  explicit check_completion(function f)
+    : once_callback(std::move(f), check_reply{}) {
+  }
+};
+
 /// The policy for inbound WhatsApp messages: `per_minute` per user (burst of
 /// the same size) and `global_per_second` for all users together (burst of
 /// one second's worth). A rate of 0 turns that bucket off.
@@ -93,3 +111,5 @@ typename Inspector::result_type inspect(Inspector& f, check_reply& x) {
 }
 
 } // namespace easymo::ratelimit
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(easymo::ratelimit::check_completion)

@@ -197,6 +197,9 @@ caf::behavior redis_limiter(redis_actor* self, redis_options opts) {
                {{"error", *err}});
   return {
     [self](const check_request& req) { return check(self, req); },
+    [self](const check_request& req, check_completion& done) {
+      done(check(self, req));
+    },
     [self](caf::get_atom, info_atom) {
       auto& st = self->state;
       return nlohmann::json{{"backend", "redis"},
