@@ -39,7 +39,6 @@ void maybe_flush(journal_actor* self) {
   while (st.inflight < st.opts.batches_inflight_max && due(self)) {
     batch b;
     b.input = std::make_shared<store::commit_input>();
-    b.started = self->clock().now();
     size_t rows = 0;
     while (!st.queue.empty()
            && (rows == 0

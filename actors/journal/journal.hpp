@@ -70,7 +70,6 @@ struct pending_request {
 struct batch {
   std::shared_ptr<store::commit_input> input;
   std::vector<waiter> waiters;
-  caf::actor_clock::time_point started;
 };
 
 struct journal_state {
