@@ -1,5 +1,6 @@
 #include "runtime/app.hpp"
 
+#include "actors/journal/protocol.hpp"
 #include "persistence/db/protocol.hpp"
 #include "persistence/ledger/core.hpp"
 #include "runtime/boot.hpp"
@@ -45,6 +46,7 @@ int serve(app_config& cfg, const boot::database_ready& db) {
                          supervision::render_error);
   cfg.add_error_category(db::error_category, db::render_error);
   cfg.add_error_category(ledger::error_category, ledger::render_error);
+  cfg.add_error_category(journal::error_category, journal::render_error);
   caf::actor_system sys{cfg};
   register_process_metrics(sys);
 
@@ -80,7 +82,8 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   http.stop();
   directory::erase_all(sys, {directory::root, directory::db_pool,
                              directory::ledger, directory::ingress,
-                             directory::admin});
+                             directory::admin, directory::journal,
+                             directory::limiter, directory::dispatcher});
   return gave_up->load() ? exit_code::supervisor_gave_up : exit_code::ok;
 }
 

@@ -83,6 +83,12 @@ std::string env_name_for(const std::string& name) {
 }
 
 app_config::app_config() {
+  // CAF's default work-stealing workers poll with short sleeps. Under
+  // webhook load on two cores they took about 16% more CPU per request than
+  // the sharing policy, and they never quite rest (docs/PERFORMANCE.md,
+  // Ingress), so sharing is the default even without a config file; a file
+  // may still choose 'stealing'.
+  set("scheduler.policy", caf::atom("sharing"));
   opt_group{custom_options_, "easymo"}
     .add(s.mode, "mode", "sandbox (local sink, default secrets) or live")
     .add(s.log_level, "log-level", "debug, info, warn, error or off")
@@ -103,6 +109,10 @@ app_config::app_config() {
          "time to read one whole request")
     .add(s.http_idle_timeout, "http-idle-timeout",
          "keep-alive idle time before closing")
+    .add(s.http_tls_cert_file, "http-tls-cert-file",
+         "PEM certificate chain of the public listener (empty: plain HTTP)")
+    .add(s.http_tls_key_file, "http-tls-key-file",
+         "PEM private key of the public listener")
     .add(s.database_url, "database-url", "libpq connection string or URL")
     .add(s.db_pool_size, "db-pool-size", "PostgreSQL connections (workers)")
     .add(s.db_queue_jobs_max, "db-queue-jobs-max",
@@ -127,6 +137,20 @@ app_config::app_config() {
     .add(s.ledger_queue_transfers_max, "ledger-queue-transfers-max",
          "transfers waiting for a batch before new ones are refused")
     .add(s.redis_url, "redis-url", "redis://host:port or unix:///path")
+    .add(s.journal_batch_rows_max, "journal-batch-rows-max",
+         "rows (events and audit rows) per journal transaction")
+    .add(s.journal_batch_delay_max, "journal-batch-delay-max",
+         "longest wait of a webhook for its group commit")
+    .add(s.journal_batches_inflight_max, "journal-batches-inflight-max",
+         "journal transactions in flight at once")
+    .add(s.journal_queue_requests_max, "journal-queue-requests-max",
+         "webhooks waiting for a commit before 503")
+    .add(s.ratelimit_user_per_minute, "ratelimit-user-per-minute",
+         "messages a user may send per minute (0: off)")
+    .add(s.ratelimit_global_per_second, "ratelimit-global-per-second",
+         "messages all users together may send per second (0: off)")
+    .add(s.ratelimit_buckets_max, "ratelimit-buckets-max",
+         "token buckets the in-process limiter keeps")
     .add(s.restart_intensity, "restart-intensity",
          "restarts allowed per supervisor within restart-period")
     .add(s.restart_period, "restart-period", "window of restart-intensity");
@@ -259,6 +283,19 @@ std::optional<std::string> app_config::check_values() const {
     return bad("ledger-queue-transfers-max", "expected a positive count");
   if (s.drain_timeout.count() < 0)
     return bad("drain-timeout", "must not be negative");
+  if (s.http_tls_cert_file.empty() != s.http_tls_key_file.empty())
+    return bad("http-tls-cert-file",
+               "set both http-tls-cert-file and http-tls-key-file, or neither");
+  if (s.journal_batch_rows_max == 0)
+    return bad("journal-batch-rows-max", "expected a positive count");
+  if (s.journal_batch_delay_max.count() < 0)
+    return bad("journal-batch-delay-max", "must not be negative");
+  if (s.journal_batches_inflight_max == 0
+      || s.journal_batches_inflight_max > s.db_pool_size)
+    return bad("journal-batches-inflight-max",
+               "expected 1 to db-pool-size (more would only queue in the pool)");
+  if (s.journal_queue_requests_max == 0)
+    return bad("journal-queue-requests-max", "expected a positive count");
   return std::nullopt;
 }
 

@@ -46,6 +46,8 @@ struct settings {
   size_t http_header_bytes_max = 8 * 1024;
   caf::timespan http_read_timeout = std::chrono::seconds(30);
   caf::timespan http_idle_timeout = std::chrono::seconds(60);
+  std::string http_tls_cert_file;
+  std::string http_tls_key_file;
 
   // -- PostgreSQL ------------------------------------------------------------
   std::string database_url = "postgresql:///easymo";
@@ -67,6 +69,15 @@ struct settings {
 
   // -- Redis (optional on one node) -----------------------------------------
   std::string redis_url;
+
+  // -- webhook journal and rate limits --------------------------------------
+  size_t journal_batch_rows_max = 256;
+  caf::timespan journal_batch_delay_max = std::chrono::milliseconds(1);
+  size_t journal_batches_inflight_max = 2;
+  size_t journal_queue_requests_max = 10000;
+  size_t ratelimit_user_per_minute = 10;
+  size_t ratelimit_global_per_second = 1000;
+  size_t ratelimit_buckets_max = 100000;
 
   // -- supervision -----------------------------------------------------------
   size_t restart_intensity = 5;

@@ -17,6 +17,12 @@ constexpr caf::atom_value root = caf::atom("root");
 constexpr caf::atom_value ingress = caf::atom("ingress");
 constexpr caf::atom_value ledger = caf::atom("ledger");
 constexpr caf::atom_value admin = caf::atom("admin");
+/// Group commit of webhook events (actors/journal/protocol.hpp).
+constexpr caf::atom_value journal = caf::atom("journal");
+/// Token buckets, local or Redis (actors/ratelimit/protocol.hpp).
+constexpr caf::atom_value limiter = caf::atom("limiter");
+/// Where the journal sends each newly committed event (dispatch_batch).
+constexpr caf::atom_value dispatcher = caf::atom("dispatcher");
 
 inline void put(caf::actor_system& sys, caf::atom_value name,
                 const caf::actor& who) {

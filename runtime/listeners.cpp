@@ -2,6 +2,7 @@
 
 #include "actors/admin/protocol.hpp"
 #include "actors/ingress/protocol.hpp"
+#include "actors/ingress/webhook_route.hpp"
 #include "protocols/http/bearer.hpp"
 #include "protocols/http/io_pool.hpp"
 #include "protocols/http/router.hpp"
@@ -33,8 +34,9 @@ http::handler to_actor(caf::actor_system& sys, caf::atom_value name,
   };
 }
 
-http::router public_routes(caf::actor_system& sys) {
+http::router public_routes(caf::actor_system& sys, const settings& s) {
   http::router r;
+  ingress::add_webhook_routes(r, sys, s);
   r.add(bhttp::verb::get, "/healthz", [](http::request_ptr, http::responder res) {
     res(http::json_response(bhttp::status::ok, {{"status", "alive"}}));
   });
@@ -80,6 +82,10 @@ http::server_options options_for(const settings& s, bool admin) {
   o.read_timeout = s.http_read_timeout;
   o.idle_timeout = s.http_idle_timeout;
   o.connections_max = s.http_connections_max;
+  if (!admin) {
+    o.tls_cert_file = s.http_tls_cert_file;
+    o.tls_key_file = s.http_tls_key_file;
+  }
   return o;
 }
 
@@ -108,7 +114,7 @@ std::optional<std::string> listeners::start() {
   io_->start();
   try {
     public_ = std::make_unique<http::server>(*io_, options_for(s_, false),
-                                             public_routes(sys_));
+                                             public_routes(sys_, s_));
     admin_ = std::make_unique<http::server>(*io_, options_for(s_, true),
                                             admin_routes(sys_, s_.admin_token));
   } catch (const std::exception& e) {

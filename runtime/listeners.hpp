@@ -1,8 +1,8 @@
 // The two HTTP listeners and their routes. Routes that need an actor hand the
 // request and its responder to a named actor; nothing on an io thread waits.
 //
-//   public: GET /healthz, GET /readyz, GET /metrics   (issue-specific routes
-//           such as /webhook are added by their owners in listeners.cpp)
+//   public: GET /healthz, GET /readyz, GET /metrics, GET and POST /webhook
+//           (actors/ingress/webhook_route.hpp); HTTPS when http-tls-* are set
 //   admin:  GET /admin/tree, POST /admin/kill          (loopback, bearer token)
 #pragma once
 

@@ -2,7 +2,10 @@
 
 #include "actors/admin/admin.hpp"
 #include "actors/ingress/ingress.hpp"
+#include "actors/journal/dispatch_sink.hpp"
+#include "actors/journal/journal.hpp"
 #include "actors/ledger/ledger.hpp"
+#include "actors/ratelimit/child.hpp"
 #include "persistence/db/pool.hpp"
 #include "runtime/directory.hpp"
 
@@ -81,14 +84,18 @@ child_spec admin_child() {
 
 supervisor_spec make_root(const tree_context& ctx) {
   auto persistence = base(ctx, "persistence", strategy::rest_for_one);
-  persistence.children = {db_pool_child(ctx)};
+  persistence.children = {db_pool_child(ctx),
+                          journal::journal_child(journal::options_from(ctx.s))};
 
   auto domains = base(ctx, "domains", strategy::one_for_one);
   domains.children = {ledger::ledger_child(ledger::options_from(ctx.s))};
 
   auto root = base(ctx, "root", strategy::one_for_one);
   root.on_give_up = ctx.on_give_up;
+  // Until sessions exist, the dispatcher is a sink that counts new events.
   root.children = {supervision::subtree(persistence),
+                   ratelimit::limiter_child(ctx.s),
+                   journal::dispatch_sink_child(),
                    supervision::subtree(domains), ingress_child(ctx),
                    admin_child()};
   return root;

@@ -21,7 +21,9 @@ struct tree_context {
 };
 
 /// root (one_for_one)
-///   persistence (rest_for_one): db pool
+///   persistence (rest_for_one): db pool, journal
+///   ratelimit: token buckets, local or Redis
+///   dispatcher: counts new events until sessions exist
 ///   domains (one_for_one): ledger
 ///   ingress: the HTTP ingress actor
 ///   admin: the admin listener's actor

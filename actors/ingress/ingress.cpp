@@ -1,5 +1,7 @@
 #include "actors/ingress/ingress.hpp"
 
+#include "actors/ingress/webhook_metrics.hpp"
+
 #include "persistence/db/query.hpp"
 #include "runtime/directory.hpp"
 
@@ -66,7 +68,14 @@ caf::behavior ingress(actor* self, options opts) {
       check_readiness(self, res);
     },
     [self](caf::get_atom, info_atom) {
+      // The webhook routes run on io threads and count in metrics; the
+      // console reads them here with the rest of the ingress.
+      auto& posts = webhook_metrics::get().posts;
+      nlohmann::json webhook;
+      for (auto outcome : {"stored", "unauthorized", "bad_request", "unavailable"})
+        webhook[outcome] = posts.with({outcome}).value();
       nlohmann::json out{{"readiness_checks", self->state.readiness_checks},
+                         {"webhook_posts", webhook},
                          {"mailbox", self->mailbox().size()}};
       return out.dump();
     },

@@ -70,6 +70,12 @@ scoped_database::~scoped_database() {
   }
 }
 
+long scalar(const std::string& url, const std::string& sql) {
+  pqxx::connection c{url};
+  pqxx::nontransaction tx{c};
+  return tx.exec1(sql)[0].as<long>();
+}
+
 uint16_t free_port() {
   boost::asio::io_context io;
   boost::asio::ip::tcp::acceptor acceptor{

@@ -56,6 +56,10 @@ private:
   std::string url_;
 };
 
+/// The single integer `sql` returns (a count, a sum), read on a connection
+/// of its own.
+long scalar(const std::string& url, const std::string& sql);
+
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 uint16_t free_port();
 
