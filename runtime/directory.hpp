@@ -17,6 +17,13 @@ constexpr caf::atom_value root = caf::atom("root");
 constexpr caf::atom_value ingress = caf::atom("ingress");
 constexpr caf::atom_value ledger = caf::atom("ledger");
 constexpr caf::atom_value admin = caf::atom("admin");
+/// The outbox dispatcher (actors/outbox/protocol.hpp).
+constexpr caf::atom_value outbox = caf::atom("outbox");
+/// The breaker board; each gateway's breaker registers under
+/// breaker::directory_name(gateway), e.g. "brk.wa" (actors/breaker).
+constexpr caf::atom_value breakers = caf::atom("breakers");
+/// The sandbox sink, in sandbox mode only (actors/sandbox/protocol.hpp).
+constexpr caf::atom_value sandbox = caf::atom("sandbox");
 
 inline void put(caf::actor_system& sys, caf::atom_value name,
                 const caf::actor& who) {

@@ -5,6 +5,7 @@
 #include "actors/ledger/ledger.hpp"
 #include "persistence/db/pool.hpp"
 #include "runtime/directory.hpp"
+#include "runtime/tree_delivery.hpp"
 
 #include <caf/all.hpp>
 
@@ -90,7 +91,7 @@ supervisor_spec make_root(const tree_context& ctx) {
   root.on_give_up = ctx.on_give_up;
   root.children = {supervision::subtree(persistence),
                    supervision::subtree(domains), ingress_child(ctx),
-                   admin_child()};
+                   admin_child(), gateways_subtree(ctx), outbox_subtree(ctx)};
   return root;
 }
 
