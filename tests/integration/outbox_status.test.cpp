@@ -164,18 +164,26 @@ BOOST_AUTO_TEST_CASE(admin_counts_lists_and_replays_the_dlq) {
 
 BOOST_AUTO_TEST_CASE(an_orderly_stop_writes_claimed_rows_back) {
   opts.request_timeout = 500ms;
+  opts.sends_in_flight_max = 1;
   start();
   sim.fail_next(1, test::graph_fault::stall());
   auto r = insert("250788000205", text("250788000205"));
-  notify({r});
+  auto waiting = insert("250788000205", text("250788000205", "next"));
+  notify({r, waiting});
   BOOST_REQUIRE(test::eventually([&] { return sim.counts().stalled == 1; }));
   BOOST_CHECK_EQUAL(row(r.id).status, "sending");
+  BOOST_CHECK_EQUAL(row(waiting.id).status, "sending");
   // The call in flight finishes (it times out), its outcome is written,
-  // and only then does the dispatcher quit.
+  // the row that never left goes back without using an attempt, and only
+  // then does the dispatcher quit: nothing is left in 'sending'.
   BOOST_REQUIRE(stop_outbox(10s));
   auto v = row(r.id);
   BOOST_CHECK_EQUAL(v.status, "pending");
   BOOST_CHECK_EQUAL(v.attempts, 1);
+  auto w = row(waiting.id);
+  BOOST_CHECK_EQUAL(w.status, "pending");
+  BOOST_CHECK_EQUAL(w.attempts, 0);
+  BOOST_CHECK_EQUAL(w.delay_ms, 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
