@@ -12,14 +12,23 @@
 
 namespace easymo::breaker {
 
-namespace {
-
-// Metric children of one gateway, looked up once per actor start.
+// Metric children of one gateway, looked up once per process and gateway.
 struct gateway_metrics {
   metrics::gauge& state;
-  metrics::counter_family& calls;
   metrics::counter_family& transitions;
   std::string gateway;
+  metrics::counter& success;
+  metrics::counter& failure;
+  metrics::counter& slow_success;
+  metrics::counter& slow_failure;
+  metrics::counter& not_permitted;
+
+  static metrics::counter& calls(const std::string& gw, const char* outcome) {
+    return metrics::registry::global()
+      .counters("easymo_breaker_calls_total",
+                "Calls through a breaker, by outcome", {"gateway", "outcome"})
+      .with({gw, outcome});
+  }
 
   explicit gateway_metrics(const std::string& gw)
     : state(metrics::registry::global()
@@ -27,27 +36,33 @@ struct gateway_metrics {
                       "Circuit breaker state: 0 closed, 1 open, 2 half-open",
                       {"gateway"})
               .with({gw})),
-      calls(metrics::registry::global().counters(
-        "easymo_breaker_calls_total", "Calls through a breaker, by outcome",
-        {"gateway", "outcome"})),
       transitions(metrics::registry::global().counters(
         "easymo_breaker_transitions_total", "Circuit breaker state changes",
         {"gateway", "from", "to"})),
-      gateway(gw) {
+      gateway(gw),
+      success(calls(gw, "success")),
+      failure(calls(gw, "failure")),
+      slow_success(calls(gw, "slow_success")),
+      slow_failure(calls(gw, "slow_failure")),
+      not_permitted(calls(gw, "not_permitted")) {
   }
-
-  void call(const char* outcome) { calls.with({gateway, outcome}).inc(); }
 };
 
-gateway_metrics& metrics_of(breaker_pointer self) {
+namespace {
+
+gateway_metrics& metrics_for(const std::string& gateway) {
   // One object per gateway name for the process: restarts keep counting.
   static std::mutex mtx;
   static std::map<std::string, std::unique_ptr<gateway_metrics>> all;
   std::lock_guard guard{mtx};
-  auto& slot = all[self->state.opts.gateway];
+  auto& slot = all[gateway];
   if (!slot)
-    slot = std::make_unique<gateway_metrics>(self->state.opts.gateway);
+    slot = std::make_unique<gateway_metrics>(gateway);
   return *slot;
+}
+
+gateway_metrics& metrics_of(breaker_pointer self) {
+  return *self->state.metrics;
 }
 
 std::chrono::milliseconds wait_left(breaker_pointer self) {
@@ -108,7 +123,7 @@ caf::result<http::client_response> start_call(breaker_pointer self,
   auto p = st.core.acquire();
   if (!p.granted) {
     ++st.counters.not_permitted;
-    metrics_of(self).call("not_permitted");
+    metrics_of(self).not_permitted.inc();
     return make_error(errc::not_permitted, st.opts.gateway,
                       to_string(st.core.current()), wait_left(self).count());
   }
@@ -141,8 +156,10 @@ void finish_call(breaker_pointer self, call_done& done) {
   bool slow = elapsed > st.core.config().slow_call_duration;
   (failure ? st.counters.failures : st.counters.successes) += 1;
   st.counters.slow += slow ? 1 : 0;
-  metrics_of(self).call(slow ? (failure ? "slow_failure" : "slow_success")
-                             : (failure ? "failure" : "success"));
+  auto& m = metrics_of(self);
+  (slow ? (failure ? m.slow_failure : m.slow_success)
+        : (failure ? m.failure : m.success))
+    .inc();
   on_transition(self, st.core.record(call.epoch, failure, elapsed));
   if (done.error)
     call.rp.deliver(transport_error(st.opts.gateway, *done.error));
@@ -208,6 +225,7 @@ breaker_actor::behavior_type breaker(breaker_pointer self,
   auto& st = self->state;
   st.opts = std::move(opts);
   st.core = breaker_core{st.opts.config};
+  st.metrics = &metrics_for(st.opts.gateway);
   // A restarted breaker starts CLOSED; say so, since the gauge may still
   // show its predecessor's state.
   metrics_of(self).state.set(0);

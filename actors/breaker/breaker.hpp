@@ -65,8 +65,13 @@ struct breaker_counters {
   uint64_t transitions = 0;
 };
 
+/// The metric children of one gateway (breaker.cpp).
+struct gateway_metrics;
+
 struct breaker_state {
   breaker_options opts;
+  /// Looked up once at start: calls are counted without any lookup.
+  gateway_metrics* metrics = nullptr;
   breaker_core core{breaker_config{}};
   std::unordered_map<uint64_t, pending_call> pending;
   uint64_t next_call = 1;

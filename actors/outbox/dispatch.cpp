@@ -121,7 +121,7 @@ void finish_attempt(outbox_pointer self, const repo::claimed_row& c,
   auto& m = outbox_metrics::get();
   auto d = decide(r, c.attempt, st.opts.retry, st.rng);
   ++st.counters.attempts;
-  m.attempts.with({to_string(r.what)}).inc();
+  m.attempt(r.what).inc();
   switch (d.what) {
     case decision::kind::sent:
       ++st.counters.sent;

@@ -19,6 +19,9 @@ struct outbox_metrics {
   metrics::counter_family& reports;
   metrics::counter& dropped;
 
+  /// easymo_outbound_attempts_total{outcome}, looked up once.
+  metrics::counter& attempt(outcome o);
+
   static outbox_metrics& get();
 };
 

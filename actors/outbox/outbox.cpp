@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cassert>
 
 namespace easymo::outbox {
@@ -73,6 +74,17 @@ uint64_t seed_of(const outbox_options& opts) {
 } // namespace
 
 namespace detail {
+
+metrics::counter& outbox_metrics::attempt(outcome o) {
+  // Every outcome's child, found once: the hot path only increments.
+  static const auto children = [this] {
+    std::array<metrics::counter*, outcome_count> out{};
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = &attempts.with({to_string(static_cast<outcome>(i))});
+    return out;
+  }();
+  return *children.at(static_cast<size_t>(o));
+}
 
 outbox_metrics& outbox_metrics::get() {
   auto& reg = metrics::registry::global();

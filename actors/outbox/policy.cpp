@@ -29,6 +29,9 @@ decision retry(int32_t attempt, milliseconds delay) {
 
 } // namespace
 
+static_assert(static_cast<size_t>(outcome::window_missing) + 1 == outcome_count,
+              "outcome_count must follow the enum");
+
 const char* to_string(outcome o) {
   switch (o) {
     case outcome::accepted:

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -37,6 +38,9 @@ enum class outcome : uint8_t {
   window_expired,
   window_missing,
 };
+
+/// How many outcomes there are (metric tables are indexed by outcome).
+constexpr size_t outcome_count = 12;
 
 /// The `outcome` label of easymo_outbound_attempts_total.
 const char* to_string(outcome o);

@@ -120,6 +120,23 @@ http::client_request messages_request(const graph_endpoint& ep,
 
 std::optional<std::string> with_callback_data(std::string_view message,
                                               std::string_view data) {
+  // The hot path: a stored jsonb body (valid JSON by construction) without
+  // the field gets it spliced in after its opening brace, with no parse.
+  auto open = message.find_first_not_of(" \t\r\n");
+  if (open != std::string_view::npos && message[open] == '{'
+      && message.find("biz_opaque_callback_data") == std::string_view::npos) {
+    auto next = message.find_first_not_of(" \t\r\n", open + 1);
+    if (next != std::string_view::npos && message[next] != '}') {
+      std::string out;
+      out.reserve(message.size() + data.size() + 32);
+      out.append(message.substr(0, open + 1));
+      out.append("\"biz_opaque_callback_data\":");
+      out.append(json(std::string{data}).dump());
+      out.push_back(',');
+      out.append(message.substr(open + 1));
+      return out;
+    }
+  }
   auto doc = json::parse(message, nullptr, false);
   if (!doc.is_object())
     return std::nullopt;

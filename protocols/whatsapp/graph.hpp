@@ -62,7 +62,9 @@ http::client_request messages_request(const graph_endpoint& ep,
 
 /// `message` (a JSON object as text) with biz_opaque_callback_data set to
 /// `data`, which Meta echoes in every status webhook about the message.
-/// Returns nothing when `message` is not a JSON object.
+/// Without the field already present the text is spliced, not parsed (the
+/// outbox's bodies are jsonb, valid by construction); otherwise it is
+/// parsed, and nothing is returned when it is not a JSON object.
 std::optional<std::string> with_callback_data(std::string_view message,
                                               std::string_view data);
 

@@ -163,7 +163,8 @@ void graph_sim::handle_messages(const http::request& req, http::responder res) {
   auto refusal = wa::judge_request(req, opts_.token, body);
   sim_record rec{text_of(body, "to"), text_of(body, "type"),
                  text_of(body, "biz_opaque_callback_data"),
-                 opts_.keep_bodies ? req.body() : std::string{}, {}, 0};
+                 opts_.keep_bodies ? req.body() : std::string{}, {}, 0,
+                 req.received};
   std::unique_lock guard{mtx_};
   if (refusal) {
     ++counts_.refused;

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -66,6 +67,8 @@ struct sim_record {
   std::string wamid;
   /// The HTTP status answered; 0 while stalled, -1 when dropped.
   int status = 0;
+  /// When the request arrived (latency measurements).
+  std::chrono::steady_clock::time_point received;
 };
 
 struct sim_counts {

@@ -56,6 +56,12 @@ BOOST_AUTO_TEST_CASE(callback_data_is_set_or_replaced) {
   BOOST_CHECK_EQUAL(doc["text"]["body"], "Murakoze");
   auto again = with_callback_data(*out, "43");
   BOOST_CHECK_EQUAL(json::parse(*again)["biz_opaque_callback_data"], "43");
+  // Spliced without a parse, still valid JSON; an empty object too.
+  auto spaced = with_callback_data("  {\n \"a\": 1}", "7");
+  BOOST_REQUIRE(spaced);
+  BOOST_CHECK_EQUAL(json::parse(*spaced)["biz_opaque_callback_data"], "7");
+  BOOST_CHECK_EQUAL(json::parse(*spaced)["a"], 1);
+  BOOST_CHECK_EQUAL(json::parse(*with_callback_data("{ }", "8")).size(), 1u);
   BOOST_CHECK(!with_callback_data("[1,2]", "1"));
   BOOST_CHECK(!with_callback_data("not json", "1"));
 }
