@@ -1,13 +1,16 @@
 #include "runtime/app.hpp"
 
+#include "actors/breaker/protocol.hpp"
 #include "actors/journal/protocol.hpp"
 #include "persistence/db/protocol.hpp"
 #include "persistence/ledger/core.hpp"
+#include "protocols/whatsapp/outbound.hpp"
 #include "runtime/boot.hpp"
 #include "runtime/config.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/listeners.hpp"
 #include "runtime/log.hpp"
+#include "runtime/outbound.hpp"
 #include "runtime/process_metrics.hpp"
 #include "runtime/signals.hpp"
 #include "runtime/supervisor/supervisor.hpp"
@@ -47,6 +50,11 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   cfg.add_error_category(db::error_category, db::render_error);
   cfg.add_error_category(ledger::error_category, ledger::render_error);
   cfg.add_error_category(journal::error_category, journal::render_error);
+  cfg.add_error_category(breaker::error_category, breaker::render_error);
+  cfg.add_error_category(whatsapp::limit_error_category,
+                         whatsapp::render_limit_error);
+  // Declared before the actor system so it outlives every breaker.
+  outbound gateways{s};
   caf::actor_system sys{cfg};
   register_process_metrics(sys);
 
@@ -59,6 +67,7 @@ int serve(app_config& cfg, const boot::database_ready& db) {
     gave_up->store(true);
     signals::wake();
   };
+  ctx.outbound = gateways.client();
   auto root = sys.spawn(supervision::supervisor, make_root(ctx));
   directory::put(sys, directory::root, root);
 
@@ -66,6 +75,7 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   if (auto err = http.start()) {
     log::error("app", *err);
     stop_tree(sys, root, s.drain_timeout);
+    gateways.shutdown();
     return exit_code::startup_failed;
   }
   ctx.serving->store(true);
@@ -79,6 +89,10 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   ctx.serving->store(false);
   http.drain(s.drain_timeout);
   stop_tree(sys, root, s.drain_timeout);
+  gateways.shutdown();
+  directory::erase_all(sys, {directory::outbox, directory::breakers,
+                             directory::sandbox,
+                             breaker::directory_name("whatsapp")});
   http.stop();
   directory::erase_all(sys, {directory::root, directory::db_pool,
                              directory::ledger, directory::ingress,

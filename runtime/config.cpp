@@ -154,6 +154,7 @@ app_config::app_config() {
     .add(s.restart_intensity, "restart-intensity",
          "restarts allowed per supervisor within restart-period")
     .add(s.restart_period, "restart-period", "window of restart-intensity");
+  add_delivery_options(custom_options_, s);
 }
 
 std::vector<std::string> app_config::easymo_keys() const {
@@ -250,6 +251,8 @@ std::optional<std::string> app_config::check_values() const {
   };
   if (s.mode != "sandbox" && s.mode != "live")
     return bad("mode", "expected sandbox or live, got '" + s.mode + "'");
+  if (auto err = check_delivery(s))
+    return err;
   log::level lvl;
   if (!log::parse_level(s.log_level, lvl))
     return bad("log-level", "expected debug, info, warn, error or off");

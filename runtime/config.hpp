@@ -26,6 +26,19 @@ constexpr int supervisor_gave_up = 70; // EX_SOFTWARE
 constexpr int config = 78;             // EX_CONFIG
 } // namespace exit_code
 
+/// One circuit breaker's settings (keys breaker-<gateway>-*; see
+/// actors/breaker/core.hpp for their meaning).
+struct breaker_settings {
+  size_t window_calls = 20;
+  size_t calls_min = 10;
+  size_t failure_rate_percent = 50;
+  caf::timespan slow_call_duration = std::chrono::seconds(5);
+  size_t slow_call_rate_percent = 100;
+  caf::timespan open_wait = std::chrono::seconds(30);
+  size_t half_open_calls = 3;
+  std::string failures = "5xx,429,timeout,transport";
+};
+
 /// Every setting of the daemon, with its default. `config/easymo.example.ini`
 /// documents each key; a test keeps the two in step.
 struct settings {
@@ -48,6 +61,27 @@ struct settings {
   caf::timespan http_idle_timeout = std::chrono::seconds(60);
   std::string http_tls_cert_file;
   std::string http_tls_key_file;
+
+  // -- outbound WhatsApp: Graph API, outbox, breaker, sandbox sink -----------
+  std::string whatsapp_api_url = "https://graph.facebook.com";
+  std::string whatsapp_api_version = "v21.0";
+  std::string whatsapp_phone_number_id;
+  caf::timespan whatsapp_request_timeout = std::chrono::seconds(10);
+  size_t outbound_io_threads = 1;
+  size_t outbound_connections_per_host_max = 64;
+  size_t outbound_queued_requests_max = 1024;
+  size_t outbox_sends_in_flight_max = 64;
+  size_t outbox_batch_rows_max = 256;
+  caf::timespan outbox_flush_delay_max = std::chrono::milliseconds(2);
+  size_t outbox_queue_rows_max = 20000;
+  caf::timespan outbox_sweep_interval = std::chrono::seconds(1);
+  caf::timespan outbox_sending_stale_after = std::chrono::seconds(120);
+  size_t outbox_attempts_max = 10;
+  caf::timespan outbox_retry_backoff_min = std::chrono::milliseconds(500);
+  caf::timespan outbox_retry_backoff_max = std::chrono::seconds(60);
+  caf::timespan outbox_pair_backoff_max = std::chrono::seconds(1800);
+  breaker_settings breaker_whatsapp;
+  bool sandbox_statuses = true;
 
   // -- PostgreSQL ------------------------------------------------------------
   std::string database_url = "postgresql:///easymo";
@@ -90,6 +124,12 @@ struct settings {
   std::string admin_token;
 
   bool live() const { return mode == "live"; }
+
+  /// The number messages are sent from; sandbox mode needs none configured.
+  std::string phone_number_id() const {
+    return whatsapp_phone_number_id.empty() && !live() ? "sandbox"
+                                                       : whatsapp_phone_number_id;
+  }
 };
 
 /// A secret loaded from the environment: the variable and where it is stored.
@@ -124,6 +164,13 @@ private:
   std::optional<std::string> load_secrets(char** envp);
   std::optional<std::string> check_values() const;
 };
+
+/// Registers the outbound keys (WhatsApp, outbox, breakers, sandbox) on
+/// the `easymo` group; runtime/config_delivery.cpp.
+void add_delivery_options(caf::config_option_set& opts, settings& s);
+
+/// Checks the outbound settings; a one-line error naming the key.
+std::optional<std::string> check_delivery(const settings& s);
 
 /// The environment variable that overrides `easymo.<name>`:
 /// "http-port" becomes "EASYMO_HTTP_PORT".

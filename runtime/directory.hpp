@@ -23,6 +23,13 @@ constexpr caf::atom_value journal = caf::atom("journal");
 constexpr caf::atom_value limiter = caf::atom("limiter");
 /// Where the journal sends each newly committed event (dispatch_batch).
 constexpr caf::atom_value dispatcher = caf::atom("dispatcher");
+/// The outbox dispatcher (actors/outbox/protocol.hpp).
+constexpr caf::atom_value outbox = caf::atom("outbox");
+/// The breaker board; each gateway's breaker registers under
+/// breaker::directory_name(gateway), e.g. "brk.wa" (actors/breaker).
+constexpr caf::atom_value breakers = caf::atom("breakers");
+/// The sandbox sink, in sandbox mode only (actors/sandbox/protocol.hpp).
+constexpr caf::atom_value sandbox = caf::atom("sandbox");
 
 inline void put(caf::actor_system& sys, caf::atom_value name,
                 const caf::actor& who) {

@@ -1,8 +1,11 @@
 #include "runtime/listeners.hpp"
 
 #include "actors/admin/protocol.hpp"
+#include "actors/breaker/protocol.hpp"
 #include "actors/ingress/protocol.hpp"
 #include "actors/ingress/webhook_route.hpp"
+#include "actors/outbox/protocol.hpp"
+#include "actors/sandbox/protocol.hpp"
 #include "protocols/http/bearer.hpp"
 #include "protocols/http/io_pool.hpp"
 #include "protocols/http/router.hpp"
@@ -72,6 +75,33 @@ http::router admin_routes(caf::actor_system& sys, const std::string& token) {
   return r;
 }
 
+// Breakers, outbox, DLQ and, in sandbox mode, the Graph API sink (which
+// checks the WhatsApp token itself, as Meta does) and what it received.
+void add_delivery_routes(http::router& r, caf::actor_system& sys,
+                         const settings& s) {
+  using bhttp::verb;
+  auto admin = [&](caf::atom_value name, auto... prefix) {
+    return guarded(s.admin_token, to_actor(sys, name, prefix...));
+  };
+  r.add(verb::get, "/admin/breakers",
+        admin(directory::breakers, breaker::breakers_atom::value));
+  r.add(verb::post, "/admin/breakers/reset",
+        admin(directory::breakers, caf::reset_atom::value));
+  r.add(verb::post, "/admin/breakers/open",
+        admin(directory::breakers, caf::open_atom::value));
+  r.add(verb::get, "/admin/outbox",
+        admin(directory::outbox, outbox::counts_atom::value));
+  r.add(verb::get, "/admin/dlq", admin(directory::outbox, outbox::dlq_atom::value));
+  r.add(verb::post, "/admin/dlq/replay",
+        admin(directory::outbox, outbox::replay_atom::value));
+  if (s.live())
+    return;
+  r.add(verb::get, "/admin/sandbox/messages",
+        admin(directory::sandbox, sandbox::messages_atom::value));
+  r.add(verb::post, sandbox::messages_path(s),
+        to_actor(sys, directory::sandbox, sandbox::graph_atom::value));
+}
+
 http::server_options options_for(const settings& s, bool admin) {
   http::server_options o;
   o.name = admin ? "admin" : "public";
@@ -115,8 +145,9 @@ std::optional<std::string> listeners::start() {
   try {
     public_ = std::make_unique<http::server>(*io_, options_for(s_, false),
                                              public_routes(sys_, s_));
-    admin_ = std::make_unique<http::server>(*io_, options_for(s_, true),
-                                            admin_routes(sys_, s_.admin_token));
+    auto admin = admin_routes(sys_, s_.admin_token);
+    add_delivery_routes(admin, sys_, s_);
+    admin_ = std::make_unique<http::server>(*io_, options_for(s_, true), admin);
   } catch (const std::exception& e) {
     return std::string{"cannot start the HTTP listeners: "} + e.what();
   }

@@ -4,6 +4,11 @@
 //   public: GET /healthz, GET /readyz, GET /metrics, GET and POST /webhook
 //           (actors/ingress/webhook_route.hpp); HTTPS when http-tls-* are set
 //   admin:  GET /admin/tree, POST /admin/kill          (loopback, bearer token)
+//           GET /admin/breakers, POST /admin/breakers/{reset,open},
+//           GET /admin/outbox, GET /admin/dlq, POST /admin/dlq/replay,
+//           sandbox mode: GET /admin/sandbox/messages, and the Graph API
+//           sink POST /sandbox/graph/<version>/<number>/messages (checks
+//           the WhatsApp token, not the admin one)
 #pragma once
 
 #include "runtime/config.hpp"

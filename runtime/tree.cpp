@@ -8,6 +8,7 @@
 #include "actors/ratelimit/child.hpp"
 #include "persistence/db/pool.hpp"
 #include "runtime/directory.hpp"
+#include "runtime/tree_delivery.hpp"
 
 #include <caf/all.hpp>
 
@@ -97,7 +98,7 @@ supervisor_spec make_root(const tree_context& ctx) {
                    ratelimit::limiter_child(ctx.s),
                    journal::dispatch_sink_child(),
                    supervision::subtree(domains), ingress_child(ctx),
-                   admin_child()};
+                   admin_child(), gateways_subtree(ctx), outbox_subtree(ctx)};
   return root;
 }
 

@@ -6,6 +6,11 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+
+namespace easymo::http {
+class client;
+} // namespace easymo::http
 
 namespace easymo {
 
@@ -18,6 +23,8 @@ struct tree_context {
   std::shared_ptr<std::atomic<bool>> serving;
   /// Called when the root gives up (the app exits 70).
   std::function<void(const caf::error&)> on_give_up;
+  /// The app's client for gateway calls (runtime/outbound.hpp).
+  std::shared_ptr<http::client> outbound;
 };
 
 /// root (one_for_one)
@@ -27,6 +34,8 @@ struct tree_context {
 ///   domains (one_for_one): ledger
 ///   ingress: the HTTP ingress actor
 ///   admin: the admin listener's actor
+///   gateways (one_for_one): breaker board, breaker:whatsapp
+///   outbox (one_for_one): sandbox sink (sandbox mode), dispatcher
 supervision::supervisor_spec make_root(const tree_context& ctx);
 
 } // namespace easymo

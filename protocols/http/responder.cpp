@@ -85,6 +85,15 @@ void responder::operator()(response res) const {
   state_->finish(std::move(res));
 }
 
+void responder::abort_connection() const {
+  if (!state_->claim())
+    return;
+  if (state_->in_flight)
+    state_->in_flight->fetch_sub(1, std::memory_order_acq_rel);
+  if (auto target = state_->sink.lock())
+    target->abort();
+}
+
 void responder::set_route(route_metrics& route) const {
   state_->route.store(&route, std::memory_order_release);
 }

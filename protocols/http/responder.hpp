@@ -29,6 +29,9 @@ public:
 
   /// Called on any thread; implementations hop to their own executor.
   virtual void deliver(std::uint64_t seq, response res) = 0;
+
+  /// Closes the connection now, dropping pending answers; any thread.
+  virtual void abort() = 0;
 };
 
 } // namespace detail
@@ -51,6 +54,11 @@ public:
   /// Sends `res`. Thread-safe; only the first call on any copy counts. When
   /// the connection is already gone the answer is dropped silently.
   void operator()(response res) const;
+
+  /// Hangs up instead of answering: the connection closes at once, with
+  /// no response, as a peer that drops connections would. Counts as the
+  /// answer (later calls are ignored). Simulators of flaky gateways use it.
+  void abort_connection() const;
 
   /// Names the route the answer is counted under. Routers call it before
   /// passing the responder on.

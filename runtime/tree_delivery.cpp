@@ -1,0 +1,52 @@
+#include "runtime/tree_delivery.hpp"
+
+#include "actors/breaker/board.hpp"
+#include "actors/breaker/breaker.hpp"
+#include "actors/outbox/outbox.hpp"
+#include "actors/sandbox/sink.hpp"
+#include "protocols/whatsapp/graph.hpp"
+
+namespace easymo {
+
+namespace {
+
+supervision::supervisor_spec subtree_spec(const tree_context& ctx,
+                                          std::string name) {
+  supervision::supervisor_spec spec;
+  spec.name = std::move(name);
+  spec.strat = supervision::strategy::one_for_one;
+  spec.intensity = ctx.s.restart_intensity;
+  spec.period = ctx.s.restart_period;
+  spec.shutdown_timeout = ctx.s.drain_timeout;
+  return spec;
+}
+
+breaker::breaker_options whatsapp_breaker(const tree_context& ctx) {
+  auto opts = breaker::options_from("whatsapp", ctx.s.breaker_whatsapp,
+                                    breaker::client_transport(ctx.outbound));
+  // The pair rate limit is about one user, not about Meta's health.
+  opts.failures.exempt = whatsapp::is_user_scoped;
+  return opts;
+}
+
+} // namespace
+
+supervision::child_spec gateways_subtree(const tree_context& ctx) {
+  auto spec = subtree_spec(ctx, "gateways");
+  spec.children = {breaker::board_child({"whatsapp"}),
+                   breaker::breaker_child(whatsapp_breaker(ctx))};
+  return supervision::subtree(std::move(spec));
+}
+
+supervision::child_spec outbox_subtree(const tree_context& ctx) {
+  auto spec = subtree_spec(ctx, "outbox");
+  if (!ctx.s.live()) {
+    auto sink = sandbox::options_from(ctx.s);
+    sink.post = breaker::client_transport(ctx.outbound);
+    spec.children.push_back(sandbox::sink_child(std::move(sink)));
+  }
+  spec.children.push_back(outbox::outbox_child(outbox::options_from(ctx.s)));
+  return supervision::subtree(std::move(spec));
+}
+
+} // namespace easymo
