@@ -57,6 +57,10 @@ int serve(app_config& cfg, const boot::database_ready& db) {
     gave_up->store(true);
     signals::wake();
   };
+  if (auto err = session::load_assets(s, ctx.conversation)) {
+    log::error("app", *err);
+    return exit_code::config;
+  }
   auto root = sys.spawn(supervision::supervisor, make_root(ctx));
   directory::put(sys, directory::root, root);
 

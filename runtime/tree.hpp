@@ -1,6 +1,7 @@
 // The supervision tree of ARCHITECTURE.md, with the children that exist so far.
 #pragma once
 
+#include "actors/session/subtree.hpp"
 #include "runtime/config.hpp"
 #include "runtime/supervisor/protocol.hpp"
 
@@ -18,11 +19,14 @@ struct tree_context {
   std::shared_ptr<std::atomic<bool>> serving;
   /// Called when the root gives up (the app exits 70).
   std::function<void(const caf::error&)> on_give_up;
+  /// Texts and keywords of conversations (config/locales).
+  session::conversation_assets conversation;
 };
 
 /// root (one_for_one)
 ///   persistence (rest_for_one): db pool
-///   domains (one_for_one): ledger
+///   domains (one_for_one): ledger, home, profile
+///   sessions (rest_for_one): effects committer, loader, shards
 ///   ingress: the HTTP ingress actor
 ///   admin: the admin listener's actor
 supervision::supervisor_spec make_root(const tree_context& ctx);
