@@ -113,6 +113,14 @@ void enqueue(shard_actor* self, work& job) {
   ++st.counters.events;
   auto wa_id = job.event.wa_id;
   auto& s = st.slots[wa_id];
+  // The journal replay may route an event that is already queued or in
+  // flight; handling it twice would be harmless (its second commit finds
+  // it processed) but wasted.
+  for (auto& queued : s.queue)
+    if (queued.event.id == job.event.id && queued.kind == job.kind) {
+      ++st.counters.repeated;
+      return;
+    }
   if (s.queue.size() >= st.opts.queue_events_max) {
     ++st.counters.overflowed;
     log::warn("session.shard", "user queue full, the event waits in the "
@@ -213,6 +221,7 @@ std::string describe(shard_actor* self) {
                         {"crashes", c.crashes},
                         {"abandoned", c.abandoned},
                         {"overflowed", c.overflowed},
+                        {"repeated", c.repeated},
                         {"mailbox", self->mailbox().size()}}
     .dump();
 }

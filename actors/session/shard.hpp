@@ -66,6 +66,8 @@ struct shard_counters {
   uint64_t abandoned = 0;
   /// Events not queued because the user's queue was full.
   uint64_t overflowed = 0;
+  /// Events not queued because the same event was queued or in flight.
+  uint64_t repeated = 0;
 };
 
 struct shard_state {

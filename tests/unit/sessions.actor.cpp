@@ -136,6 +136,26 @@ CAF_TEST(an event arriving with the sweep finds a fresh session) {
   CAF_CHECK_EQUAL(db->rows["250788000001"].name, "Aline");
 }
 
+CAF_TEST(an event queued or in flight is not queued again) {
+  auto id = send("250788000001", "menu");
+  auto again = [&](int64_t event_id) {
+    work job;
+    job.event.id = event_id;
+    job.event.wa_id = "250788000001";
+    job.event.message.kind = "text";
+    anon_send(shard, job);
+    sched.run();
+  };
+  auto queued = send("250788000001", "profil");
+  again(id);
+  again(queued);
+  CAF_CHECK_EQUAL(shard_state().counters.repeated, 2u);
+  settle();
+  settle();
+  CAF_CHECK(commits().pending.empty());
+  CAF_CHECK_EQUAL(commits().received.size(), 2u);
+}
+
 CAF_TEST(users spread over shards by a stable hash) {
   std::vector<size_t> counts(4, 0);
   for (int i = 0; i < 4000; ++i)
