@@ -82,6 +82,10 @@ public:
     --in_flight_;
   }
 
+  /// Whether push() would refuse. Check it before making a response
+  /// promise: once an actor made one, an error it returns is not sent.
+  bool full() const { return queue_.size() >= limits_.queue_max; }
+
   size_t queued() const { return queue_.size(); }
   size_t in_flight() const { return in_flight_; }
   uint64_t batches() const { return batches_; }

@@ -140,14 +140,15 @@ caf::result<sessions::commit_outcome> enqueue(committer_pointer self,
                                               sessions::commit_item& item) {
   auto& st = self->state;
   ++st.counters.items;
-  pending_commit p{std::move(item),
-                   self->make_response_promise<sessions::commit_outcome>()};
-  auto rp = p.rp;
-  if (!group_push(self, st.queue, p, [self] { flush(self); },
-                  session::batch_due_atom::value)) {
+  if (st.queue.full()) {
     ++st.counters.refused;
     return db::make_error(db::errc::overloaded, "effects.commit");
   }
+  pending_commit p{std::move(item),
+                   self->make_response_promise<sessions::commit_outcome>()};
+  auto rp = p.rp;
+  group_push(self, st.queue, p, [self] { flush(self); },
+             session::batch_due_atom::value);
   return rp;
 }
 

@@ -73,14 +73,14 @@ void flush(loader_pointer self) {
 caf::result<sessions::session_record> enqueue(loader_pointer self,
                                               std::string& wa_id) {
   auto& st = self->state;
-  pending_load p{std::move(wa_id),
-                 self->make_response_promise<sessions::session_record>()};
-  auto rp = p.rp;
-  if (!group_push(self, st.queue, p, [self] { flush(self); },
-                  batch_due_atom::value)) {
+  if (st.queue.full()) {
     ++st.refused;
     return db::make_error(db::errc::overloaded, "sessions.load");
   }
+  pending_load p{std::move(wa_id),
+                 self->make_response_promise<sessions::session_record>()};
+  auto rp = p.rp;
+  group_push(self, st.queue, p, [self] { flush(self); }, batch_due_atom::value);
   return rp;
 }
 
