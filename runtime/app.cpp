@@ -68,6 +68,10 @@ int serve(app_config& cfg, const boot::database_ready& db) {
     signals::wake();
   };
   ctx.outbound = gateways.client();
+  if (auto err = session::load_assets(s, ctx.conversation)) {
+    log::error("app", *err);
+    return exit_code::config;
+  }
   auto root = sys.spawn(supervision::supervisor, make_root(ctx));
   directory::put(sys, directory::root, root);
 

@@ -124,6 +124,26 @@ app_config::app_config() {
     .add(s.db_startup_timeout, "db-startup-timeout",
          "how long start-up waits for the database")
     .add(s.migrations_dir, "migrations-dir", "folder of NNNN_name.sql files")
+    .add(s.session_shards, "session-shards",
+         "session shard actors; a user's shard is a hash of the wa_id")
+    .add(s.session_idle_timeout, "session-idle-timeout",
+         "idle time after which a session actor is passivated")
+    .add(s.session_event_attempts_max, "session-event-attempts-max",
+         "tries of one event when its session crashes, then an apology")
+    .add(s.session_queue_events_max, "session-queue-events-max",
+         "events queued in memory for one user")
+    .add(s.session_batch_items_max, "session-batch-items-max",
+         "session loads or commits per transaction")
+    .add(s.session_batch_delay_max, "session-batch-delay-max",
+         "how long a lone load or commit waits for companions")
+    .add(s.session_batches_in_flight_max, "session-batches-in-flight-max",
+         "load and commit transactions each running at once")
+    .add(s.session_queue_items_max, "session-queue-items-max",
+         "loads or commits waiting for a batch before refusing")
+    .add(s.slow_down_reply_interval, "slow-down-reply-interval",
+         "a throttled user gets at most one 'slow down' reply per interval")
+    .add(s.locales_dir, "locales-dir",
+         "folder of en.json, fr.json, rw.json and keywords.json")
     .add(s.ledger_review_threshold, "ledger-review-threshold",
          "transfers above this (major units) wait for an admin's review")
     .add(s.ledger_daily_limit, "ledger-daily-limit",
@@ -270,6 +290,26 @@ std::optional<std::string> app_config::check_values() const {
     return bad("database-url", "must not be empty");
   if (s.restart_intensity == 0)
     return bad("restart-intensity", "expected a positive count");
+  if (s.session_shards == 0 || s.session_shards > 64)
+    return bad("session-shards", "expected 1 to 64");
+  if (s.session_idle_timeout < std::chrono::milliseconds(100))
+    return bad("session-idle-timeout", "expected at least 100ms");
+  if (s.session_event_attempts_max == 0 || s.session_event_attempts_max > 10)
+    return bad("session-event-attempts-max", "expected 1 to 10");
+  if (s.session_queue_events_max == 0)
+    return bad("session-queue-events-max", "expected a positive count");
+  if (s.session_batch_items_max == 0 || s.session_batch_items_max > 4096)
+    return bad("session-batch-items-max", "expected 1 to 4096");
+  if (s.session_batch_delay_max.count() < 0)
+    return bad("session-batch-delay-max", "must not be negative");
+  if (s.session_batches_in_flight_max == 0
+      || s.session_batches_in_flight_max > s.db_pool_size)
+    return bad("session-batches-in-flight-max",
+               "expected 1 to db-pool-size (each batch holds a connection)");
+  if (s.session_queue_items_max == 0)
+    return bad("session-queue-items-max", "expected a positive count");
+  if (s.slow_down_reply_interval.count() <= 0)
+    return bad("slow-down-reply-interval", "expected a positive duration");
   if (s.ledger_review_threshold <= 0)
     return bad("ledger-review-threshold", "expected a positive amount");
   if (s.ledger_daily_limit <= 0)

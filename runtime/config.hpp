@@ -93,6 +93,18 @@ struct settings {
   caf::timespan db_startup_timeout = std::chrono::seconds(30);
   std::string migrations_dir = EASYMO_SOURCE_DIR "/persistence/migrations";
 
+  // -- conversations: sessions, effects committer, texts --------------------
+  size_t session_shards = 4;
+  caf::timespan session_idle_timeout = std::chrono::minutes(10);
+  size_t session_event_attempts_max = 3;
+  size_t session_queue_events_max = 100;
+  size_t session_batch_items_max = 256;
+  caf::timespan session_batch_delay_max = std::chrono::milliseconds(1);
+  size_t session_batches_in_flight_max = 2;
+  size_t session_queue_items_max = 10000;
+  caf::timespan slow_down_reply_interval = std::chrono::minutes(1);
+  std::string locales_dir = EASYMO_SOURCE_DIR "/config/locales";
+
   // -- ledger (amounts in major units of each transfer's currency) ----------
   int64_t ledger_review_threshold = 100000;
   int64_t ledger_daily_limit = 1000000;

@@ -1,6 +1,7 @@
 #include "runtime/tree.hpp"
 
 #include "actors/admin/admin.hpp"
+#include "actors/domains/domain_actor.hpp"
 #include "actors/ingress/ingress.hpp"
 #include "actors/journal/dispatch_sink.hpp"
 #include "actors/journal/journal.hpp"
@@ -90,15 +91,22 @@ supervisor_spec make_root(const tree_context& ctx) {
 
   auto domains = base(ctx, "domains", strategy::one_for_one);
   domains.children = {ledger::ledger_child(ledger::options_from(ctx.s))};
+  for (auto& child : domains::conversation_domains(ctx.conversation.texts))
+    domains.children.push_back(std::move(child));
+
+  auto sessions = session::sessions_tree(
+    ctx.s, ctx.conversation, base(ctx, "sessions", strategy::rest_for_one));
 
   auto root = base(ctx, "root", strategy::one_for_one);
   root.on_give_up = ctx.on_give_up;
-  // Until sessions exist, the dispatcher is a sink that counts new events.
+  // Still the journal's counting sink: nothing feeds the shards yet.
   root.children = {supervision::subtree(persistence),
                    ratelimit::limiter_child(ctx.s),
-                   journal::dispatch_sink_child(),
-                   supervision::subtree(domains), ingress_child(ctx),
-                   admin_child(), gateways_subtree(ctx), outbox_subtree(ctx)};
+                   gateways_subtree(ctx), outbox_subtree(ctx),
+                   supervision::subtree(domains),
+                   supervision::subtree(sessions),
+                   journal::dispatch_sink_child(), ingress_child(ctx),
+                   admin_child()};
   return root;
 }
 

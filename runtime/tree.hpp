@@ -1,6 +1,7 @@
 // The supervision tree of ARCHITECTURE.md, with the children that exist so far.
 #pragma once
 
+#include "actors/session/subtree.hpp"
 #include "runtime/config.hpp"
 #include "runtime/supervisor/protocol.hpp"
 
@@ -25,13 +26,18 @@ struct tree_context {
   std::function<void(const caf::error&)> on_give_up;
   /// The app's client for gateway calls (runtime/outbound.hpp).
   std::shared_ptr<http::client> outbound;
+  /// Texts and keywords of conversations (config/locales).
+  session::conversation_assets conversation;
 };
 
 /// root (one_for_one)
 ///   persistence (rest_for_one): db pool, journal
 ///   ratelimit: token buckets, local or Redis
-///   dispatcher: counts new events until sessions exist
-///   domains (one_for_one): ledger
+///   gateways (one_for_one): breaker board, breaker:whatsapp
+///   outbox (one_for_one): sandbox sink (sandbox mode), dispatcher
+///   domains (one_for_one): ledger, home, profile
+///   sessions (rest_for_one): effects committer, loader, shards
+///   dispatcher: routes each new event to its user's shard
 ///   ingress: the HTTP ingress actor
 ///   admin: the admin listener's actor
 ///   gateways (one_for_one): breaker board, breaker:whatsapp
