@@ -2,6 +2,7 @@
 
 #include "actors/admin/protocol.hpp"
 #include "actors/ingress/protocol.hpp"
+#include "actors/payments/routes.hpp"
 #include "protocols/http/bearer.hpp"
 #include "protocols/http/io_pool.hpp"
 #include "protocols/http/router.hpp"
@@ -9,6 +10,7 @@
 #include "runtime/directory.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/routes.hpp"
 
 #include <caf/all.hpp>
 
@@ -18,23 +20,9 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-// Sends the request to a named actor, or answers 503 while it restarts.
-template <class... Ts>
-http::handler to_actor(caf::actor_system& sys, caf::atom_value name,
-                       Ts... prefix) {
-  return [&sys, name, prefix...](http::request_ptr req, http::responder res) {
-    auto target = directory::get(sys, name);
-    if (!target) {
-      res(http::json_error(bhttp::status::service_unavailable,
-                           "service restarting, retry shortly"));
-      return;
-    }
-    caf::anon_send(target, prefix..., std::move(req), std::move(res));
-  };
-}
-
-http::router public_routes(caf::actor_system& sys) {
+http::router public_routes(caf::actor_system& sys, const settings& s) {
   http::router r;
+  payments::add_public_routes(r, sys, s);
   r.add(bhttp::verb::get, "/healthz", [](http::request_ptr, http::responder res) {
     res(http::json_response(bhttp::status::ok, {{"status", "alive"}}));
   });
@@ -48,21 +36,10 @@ http::router public_routes(caf::actor_system& sys) {
   return r;
 }
 
-// Every admin route checks the bearer token first, in constant time.
-http::handler guarded(std::string token, http::handler inner) {
-  return [token = std::move(token), inner = std::move(inner)](
-           http::request_ptr req, http::responder res) {
-    if (!http::bearer_matches(*req, token)) {
-      res(http::json_error(bhttp::status::unauthorized,
-                           "missing or wrong bearer token"));
-      return;
-    }
-    inner(std::move(req), std::move(res));
-  };
-}
-
-http::router admin_routes(caf::actor_system& sys, const std::string& token) {
+http::router admin_routes(caf::actor_system& sys, const settings& s) {
+  const auto& token = s.admin_token;
   http::router r;
+  payments::add_admin_routes(r, sys, s);
   r.add(bhttp::verb::get, "/admin/tree",
         guarded(token, to_actor(sys, directory::admin, tree_atom::value)));
   r.add(bhttp::verb::post, "/admin/kill",
@@ -108,9 +85,9 @@ std::optional<std::string> listeners::start() {
   io_->start();
   try {
     public_ = std::make_unique<http::server>(*io_, options_for(s_, false),
-                                             public_routes(sys_));
+                                             public_routes(sys_, s_));
     admin_ = std::make_unique<http::server>(*io_, options_for(s_, true),
-                                            admin_routes(sys_, s_.admin_token));
+                                            admin_routes(sys_, s_));
   } catch (const std::exception& e) {
     return std::string{"cannot start the HTTP listeners: "} + e.what();
   }
