@@ -1,6 +1,10 @@
 #include "runtime/app.hpp"
 
+#include "actors/gateways/protocol.hpp"
+#include "actors/payments/protocol.hpp"
 #include "persistence/db/protocol.hpp"
+#include "protocols/http/client.hpp"
+#include "protocols/http/io_pool.hpp"
 #include "persistence/ledger/core.hpp"
 #include "runtime/boot.hpp"
 #include "runtime/config.hpp"
@@ -39,12 +43,31 @@ void stop_tree(caf::actor_system& sys, const caf::actor& root,
       });
 }
 
+// Once the tree has stopped nothing calls out any more: fail what is still
+// in flight, and destroy the io context (and the callbacks it holds) while
+// the actor system they refer to still exists.
+void close_outbound(std::shared_ptr<http::client>& client,
+                    std::unique_ptr<http::io_pool>& outbound) {
+  client->shutdown();
+  client.reset();
+  outbound->stop();
+  outbound->join();
+  outbound.reset();
+}
+
 int serve(app_config& cfg, const boot::database_ready& db) {
   auto& s = cfg.s;
   cfg.add_error_category(supervision::error_category,
                          supervision::render_error);
   cfg.add_error_category(db::error_category, db::render_error);
   cfg.add_error_category(ledger::error_category, ledger::render_error);
+  cfg.add_error_category(gateways::error_category, gateways::render_error);
+  cfg.add_error_category(payments::error_category, payments::render_error);
+  // Outbound calls (gateways, Slack) on an io thread of their own, so a slow
+  // gateway never competes with the listeners for a thread.
+  auto outbound = std::make_unique<http::io_pool>(1, "easymo-out");
+  outbound->start();
+  auto client = std::make_shared<http::client>(outbound->context());
   caf::actor_system sys{cfg};
   register_process_metrics(sys);
 
@@ -53,6 +76,7 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   ctx.s = s;
   ctx.schema_version = db.schema_version;
   ctx.serving = std::make_shared<std::atomic<bool>>(false);
+  ctx.outbound = client;
   ctx.on_give_up = [gave_up](const caf::error&) {
     gave_up->store(true);
     signals::wake();
@@ -64,6 +88,7 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   if (auto err = http.start()) {
     log::error("app", *err);
     stop_tree(sys, root, s.drain_timeout);
+    close_outbound(client, outbound);
     return exit_code::startup_failed;
   }
   ctx.serving->store(true);
@@ -78,9 +103,14 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   http.drain(s.drain_timeout);
   stop_tree(sys, root, s.drain_timeout);
   http.stop();
-  directory::erase_all(sys, {directory::root, directory::db_pool,
-                             directory::ledger, directory::ingress,
-                             directory::admin});
+  close_outbound(client, outbound);
+  directory::erase_all(
+    sys, {directory::root, directory::db_pool, directory::ledger,
+          directory::ingress, directory::admin, directory::pay_ussd,
+          directory::pay_momo, directory::pay_paydunya, directory::pay_revolut,
+          directory::pay_admin, directory::reconciliation,
+          gateways::names::momo, gateways::names::paydunya,
+          gateways::names::revolut, gateways::names::slack});
   return gave_up->load() ? exit_code::supervisor_gave_up : exit_code::ok;
 }
 

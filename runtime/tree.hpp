@@ -6,6 +6,11 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+
+namespace easymo::http {
+class client;
+} // namespace easymo::http
 
 namespace easymo {
 
@@ -18,13 +23,19 @@ struct tree_context {
   std::shared_ptr<std::atomic<bool>> serving;
   /// Called when the root gives up (the app exits 70).
   std::function<void(const caf::error&)> on_give_up;
+  /// The outbound HTTP client every gateway call goes through.
+  std::shared_ptr<http::client> outbound;
 };
 
 /// root (one_for_one)
 ///   persistence (rest_for_one): db pool
 ///   domains (one_for_one): ledger
+///   gateways (one_for_one): a caller per provider (momo, paydunya, revolut,
+///     slack; breakers to come), then the actor of each enabled payment
+///     gateway
+///   schedules (one_for_one): reconciliation
 ///   ingress: the HTTP ingress actor
-///   admin: the admin listener's actor
+///   admin: the admin listener's actor; payments_admin: the money admin API
 supervision::supervisor_spec make_root(const tree_context& ctx);
 
 } // namespace easymo
