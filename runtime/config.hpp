@@ -85,6 +85,7 @@ struct settings {
   caf::timespan momo_poll_interval = std::chrono::seconds(15);
   size_t momo_poll_batch_max = 50;
   caf::timespan momo_token_refresh_margin = std::chrono::seconds(60);
+  caf::timespan checkout_poll_interval = std::chrono::seconds(60);
   std::string paydunya_base_url;
   std::string revolut_base_url = "https://sandbox-merchant.revolut.com";
   std::string revolut_api_version = "2024-09-01";

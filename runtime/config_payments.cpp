@@ -105,6 +105,9 @@ void app_config::add_payment_options() {
          "MoMo payments checked per poll")
     .add(s.momo_token_refresh_margin, "momo-token-refresh-margin",
          "refresh a MoMo token this long before it expires")
+    .add(s.checkout_poll_interval, "checkout-poll-interval",
+         "first delay between read-backs of an unsettled PayDunya or Revolut "
+         "payment")
     .add(s.paydunya_base_url, "paydunya-base-url",
          "PayDunya API root; empty: by mode")
     .add(s.revolut_base_url, "revolut-base-url", "Revolut Merchant API root")
@@ -144,6 +147,8 @@ std::optional<std::string> app_config::check_payment_values() const {
                                             + s.reconciliation_timezone + "'");
   if (s.momo_poll_interval.count() <= 0)
     return bad("momo-poll-interval", "must be positive");
+  if (s.checkout_poll_interval.count() <= 0)
+    return bad("checkout-poll-interval", "must be positive");
   if (s.momo_poll_batch_max == 0 || s.momo_poll_batch_max > 1000)
     return bad("momo-poll-batch-max", "expected 1 to 1000");
   if (!valid_time_of_day(s.reconciliation_at))

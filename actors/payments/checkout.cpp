@@ -5,6 +5,8 @@
 
 #include <caf/all.hpp>
 
+#include <pqxx/pqxx>
+
 namespace easymo::payments {
 
 namespace {
@@ -48,35 +50,38 @@ void create(caf::event_based_actor* self, const services& s,
     });
 }
 
+// What reading a payment back came to: its status at the gateway once
+// settled in the ledger, or why it could not be read or settled.
+using verified_fn = std::function<void(const caf::error&, gateway::pay_status)>;
+
+// Reads the intent's payment back from the gateway and settles the intent
+// with that record; an open intent past its expiry that the gateway still
+// calls pending is marked expired.
 void read_back(caf::event_based_actor* self, const services& s,
-               const checkout_gateway& g, const intent& x, http::responder res,
-               std::function<void()> credited) {
+               const checkout_gateway& g, const intent& x,
+               std::function<void()> credited, verified_fn done) {
   gateways::call(
     self, s.gateway, g.calls, g.fetch(x.gateway_ref),
-    [self, s, g, x, res, credited](http::client_response& answer) {
+    [self, s, g, x, credited, done](http::client_response& answer) {
       auto rec = g.read_fetch(answer, x.gateway_ref);
       if (!rec) {
-        res(http::json_error(bhttp::status::service_unavailable,
-                             "could not read the payment back, retry later"));
+        done(make_error(errc::gateway_unavailable, "could not read it back"),
+             gateway::pay_status::pending);
         return;
       }
-      if (rec->status == gateway::pay_status::succeeded && credited)
+      auto st = rec->status;
+      if (st == gateway::pay_status::succeeded && credited)
         credited();
+      if (st == gateway::pay_status::pending && x.expired) {
+        expire(self, s, x, [done, st](const caf::error& err) { done(err, st); });
+        return;
+      }
       settle_collection(self, s, x, *rec, "",
-                        [res, st = rec->status](const caf::error& err) {
-                          if (err)
-                            res(http::json_error(
-                              bhttp::status::service_unavailable,
-                              "could not settle, retry later"));
-                          else
-                            res(http::json_response(
-                              bhttp::status::ok,
-                              {{"status", gateway::to_string(st)}}));
-                        });
+                        [done, st](const caf::error& err) { done(err, st); });
     },
-    [res, g](caf::error&) {
-      res(http::json_error(bhttp::status::service_unavailable,
-                           g.name + " unreachable, retry later"));
+    [done, g](caf::error&) {
+      done(make_error(errc::gateway_unavailable, g.name + " unreachable"),
+           gateway::pay_status::pending);
     });
 }
 
@@ -120,12 +125,44 @@ void settle_notified(caf::event_based_actor* self, const services& s,
         res(http::json_response(bhttp::status::ok, {{"status", x->status}}));
         return;
       }
-      read_back(self, s, g, *x, res, credited);
+      read_back(self, s, g, *x, credited,
+                [res](const caf::error& err, gateway::pay_status st) {
+                  if (err)
+                    res(http::json_error(bhttp::status::service_unavailable,
+                                         "could not settle, retry later"));
+                  else
+                    res(http::json_response(
+                      bhttp::status::ok, {{"status", gateway::to_string(st)}}));
+                });
     },
     [res](const caf::error&) {
       res(http::json_error(bhttp::status::service_unavailable,
                            "database unavailable, retry later"));
     });
+}
+
+void poll_checkout(caf::event_based_actor* self, const services& s,
+                   const checkout_gateway& g, size_t limit,
+                   std::chrono::seconds interval,
+                   std::function<void()> credited) {
+  db_job(
+    self, s, "payments." + g.name + ".claim",
+    [name = g.name, limit, interval](pqxx::connection_base& c) {
+      pqxx::work tx{c};
+      auto due = repo::claim_due(tx, name, limit, interval);
+      tx.commit();
+      return due;
+    },
+    [self, s, g, credited](std::vector<intent>& due) {
+      for (auto& x : due) {
+        // Created but never given a page: nothing to read back.
+        if (x.gateway_ref.empty())
+          continue;
+        read_back(self, s, g, x, credited,
+                  [](const caf::error&, gateway::pay_status) {});
+      }
+    },
+    [](const caf::error&) {});
 }
 
 } // namespace easymo::payments

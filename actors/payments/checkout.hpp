@@ -5,6 +5,8 @@
 //            gateway's breaker, mark the intent pending with the gateway's
 //            reference and page (or fail it: without a page the user cannot
 //            pay), answer payment_started.
+//   poll:    the same reading back for open intents whose check is due, so
+//            a lost notification delays a credit but never loses it.
 //   notify:  (after the gateway actor checked the notification's own
 //            signature or hash) load the intent by the gateway's reference;
 //            unknown or settled intents are answered without calling anyone;
@@ -20,6 +22,9 @@
 #include <string>
 
 namespace easymo::payments {
+
+/// Unsettled intents read back per poll.
+constexpr size_t checkout_poll_batch_max = 50;
 
 /// What a create call gave back.
 struct checkout_page {
@@ -58,6 +63,15 @@ void settle_notified(caf::event_based_actor* self, const services& s,
                      const checkout_gateway& g, const std::string& gateway_ref,
                      http::responder res, http::response unknown,
                      std::function<void()> credited);
+
+/// Reads back the open intents of `g` whose check is due (claimed as the
+/// MoMo poller claims them): a notification the gateway never delivered, or
+/// we never took, still settles the payment, and a payment abandoned on the
+/// checkout page expires.
+void poll_checkout(caf::event_based_actor* self, const services& s,
+                   const checkout_gateway& g, size_t limit,
+                   std::chrono::seconds interval,
+                   std::function<void()> credited);
 
 /// A new intent of a checkout gateway for `req`.
 intent checkout_intent(const std::string& gateway, const start_payment& req);

@@ -67,15 +67,7 @@ void act_on_status(momo_actor* self, const intent& x,
       return;
     default:
       if (x.expired)
-        db_job(
-          self, svc, "payments.expired",
-          [id = x.id](pqxx::connection_base& c) {
-            pqxx::work tx{c};
-            auto changed = repo::mark_expired(tx, id);
-            tx.commit();
-            return changed;
-          },
-          [done](bool) { done({}); }, done);
+        expire(self, svc, x, done);
       else
         done({});
   }

@@ -20,6 +20,8 @@ namespace easymo::payments {
 struct paydunya_options {
   paydunya::config api;
   std::chrono::seconds intent_ttl = std::chrono::hours(24);
+  /// First delay between read-backs of an unsettled payment.
+  caf::timespan poll_interval = std::chrono::seconds(60);
   services svc;
 };
 

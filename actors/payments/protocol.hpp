@@ -25,7 +25,8 @@
 //   (qr_atom, request_ptr, responder)       GET /payments/momo/qr (signed link)
 //   and its reconcile_atom first confirms the day's open intents from the
 //   MoMo statement.
-// momo also takes its own timer, (poll_atom).
+// momo, paydunya and revolut also take their own timer, (poll_atom): the
+// poller that reads unsettled payments back.
 #pragma once
 
 #include "persistence/ledger/money.hpp"

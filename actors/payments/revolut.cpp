@@ -178,12 +178,23 @@ revolut_options revolut_options_from(const settings& s) {
   o.time_zone = s.reconciliation_timezone;
   o.intent_ttl = std::chrono::duration_cast<std::chrono::seconds>(
     s.payments_intent_ttl);
+  o.poll_interval = s.checkout_poll_interval;
   return o;
 }
 
 caf::behavior revolut_gateway(revolut_actor* self, revolut_options opts) {
   self->state.opts = std::move(opts);
+  self->send(self, poll_atom::value);
   return {
+    [self](poll_atom) {
+      auto& o = self->state.opts;
+      self->delayed_send(self, o.poll_interval, poll_atom::value);
+      poll_checkout(self, o.svc, checkout_of(o.api), checkout_poll_batch_max,
+                    std::max(std::chrono::duration_cast<std::chrono::seconds>(
+                               o.poll_interval),
+                             std::chrono::seconds(1)),
+                    [self] { ++self->state.credited; });
+    },
     [self](start_payment& req) { return start(self, req); },
     [self](webhook_atom, http::request_ptr& req, http::responder& res) {
       on_webhook(self, *req, res);

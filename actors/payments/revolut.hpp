@@ -26,6 +26,8 @@ struct revolut_options {
   /// Webhook signing secrets; two while one rotates.
   std::vector<std::string> webhook_secrets;
   std::chrono::seconds intent_ttl = std::chrono::hours(24);
+  /// First delay between read-backs of an unsettled payment.
+  caf::timespan poll_interval = std::chrono::seconds(60);
   wall_clock clock = system_wall_clock();
   /// Whose calendar day reconciliation lists.
   std::string time_zone = "Africa/Kigali";

@@ -208,6 +208,19 @@ void settle_collection(caf::event_based_actor* self, const services& s,
   }
 }
 
+void expire(caf::event_based_actor* self, const services& s, const intent& x,
+            done_fn done) {
+  db_job(
+    self, s, "payments.expired",
+    [id = x.id](pqxx::connection_base& c) {
+      pqxx::work tx{c};
+      auto changed = repo::mark_expired(tx, id);
+      tx.commit();
+      return changed;
+    },
+    [done](bool) { done({}); }, done);
+}
+
 void mark_pending(caf::event_based_actor* self, const services& s,
                   const intent& x, const std::string& gateway_ref,
                   const std::string& checkout_url,

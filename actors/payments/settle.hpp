@@ -86,6 +86,11 @@ void settle_collection(caf::event_based_actor* self, const services& s,
                        const intent& x, const gateway::record& verified,
                        const std::string& reason, done_fn done);
 
+/// Marks an open intent past its expiry as expired (we stop asking;
+/// reconciliation still compares it).
+void expire(caf::event_based_actor* self, const services& s, const intent& x,
+            done_fn done);
+
 /// Marks the intent pending with what the gateway gave back.
 void mark_pending(caf::event_based_actor* self, const services& s,
                   const intent& x, const std::string& gateway_ref,

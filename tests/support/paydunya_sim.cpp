@@ -90,6 +90,12 @@ int paydunya_sim::complete(const std::string& invoice, const std::string& status
   return post_ipn(inv, ipn_master_key.empty() ? master_key : ipn_master_key);
 }
 
+void paydunya_sim::set_status(const std::string& invoice,
+                              const std::string& status) {
+  std::lock_guard guard{mtx_};
+  invoices_.at(invoice).status = status;
+}
+
 int paydunya_sim::resend_ipn(const std::string& invoice) {
   paydunya_invoice inv;
   {

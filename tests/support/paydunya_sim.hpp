@@ -37,6 +37,9 @@ public:
   int complete(const std::string& invoice, const std::string& status,
                const std::string& ipn_master_key = {});
 
+  /// Sets the invoice's status without posting anything (a lost IPN).
+  void set_status(const std::string& invoice, const std::string& status);
+
   /// Posts the IPN of the invoice as it stands, again (a replay).
   int resend_ipn(const std::string& invoice);
 

@@ -32,6 +32,9 @@ payments_env::payments_env(const std::string& label,
            {"EASYMO_MOMO_REPORT_URL", momo.statement_url()},
            {"EASYMO_MOMO_BASE_URL", momo.base_url()},
            {"EASYMO_MOMO_POLL_INTERVAL", "1s"},
+           // Checkout read-backs would race the notification tests; the
+           // file that tests them sets a short interval.
+           {"EASYMO_CHECKOUT_POLL_INTERVAL", "1h"},
            {"EASYMO_MOMO_COLLECTION_SUBSCRIPTION_KEY", momo.creds.subscription_key},
            {"EASYMO_MOMO_COLLECTION_API_USER", momo.creds.api_user},
            {"EASYMO_MOMO_COLLECTION_API_KEY", momo.creds.api_key},
