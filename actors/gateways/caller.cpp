@@ -53,16 +53,6 @@ void finish_call(caller_actor* self, uint64_t id, int8_t code,
 
 } // namespace
 
-caf::atom_value name_of(std::string_view gateway) {
-  if (gateway == "paydunya")
-    return names::paydunya;
-  if (gateway == "revolut")
-    return names::revolut;
-  if (gateway == "slack")
-    return names::slack;
-  return names::momo;
-}
-
 caf::error make_error(errc code, std::string context) {
   return caf::error{static_cast<uint8_t>(code), error_category,
                     caf::make_message(std::move(context))};

@@ -37,10 +37,6 @@ constexpr caf::atom_value revolut = caf::atom("brk.revolu");
 constexpr caf::atom_value slack = caf::atom("brk.slack");
 } // namespace names
 
-/// The name a payment gateway's calls go through: "momo" and "momo_ussd"
-/// are both MTN MoMo, and share one (one breaker per provider).
-caf::atom_value name_of(std::string_view gateway);
-
 /// Why a call got no answer (category atom "gateway").
 enum class errc : uint8_t {
   timeout = 1,

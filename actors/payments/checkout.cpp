@@ -165,4 +165,13 @@ void poll_checkout(caf::event_based_actor* self, const services& s,
     [](const caf::error&) {});
 }
 
+void poll_tick(caf::event_based_actor* self, const services& s,
+               const checkout_gateway& g, caf::timespan interval,
+               std::function<void()> credited) {
+  self->delayed_send(self, interval, poll_atom::value);
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(interval);
+  poll_checkout(self, s, g, checkout_poll_batch_max,
+                std::max(secs, std::chrono::seconds(1)), std::move(credited));
+}
+
 } // namespace easymo::payments

@@ -73,6 +73,11 @@ void poll_checkout(caf::event_based_actor* self, const services& s,
                    std::chrono::seconds interval,
                    std::function<void()> credited);
 
+/// The poller's tick: re-arms (poll_atom, after `interval`) and polls.
+void poll_tick(caf::event_based_actor* self, const services& s,
+               const checkout_gateway& g, caf::timespan interval,
+               std::function<void()> credited);
+
 /// A new intent of a checkout gateway for `req`.
 intent checkout_intent(const std::string& gateway, const start_payment& req);
 

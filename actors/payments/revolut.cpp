@@ -188,12 +188,8 @@ caf::behavior revolut_gateway(revolut_actor* self, revolut_options opts) {
   return {
     [self](poll_atom) {
       auto& o = self->state.opts;
-      self->delayed_send(self, o.poll_interval, poll_atom::value);
-      poll_checkout(self, o.svc, checkout_of(o.api), checkout_poll_batch_max,
-                    std::max(std::chrono::duration_cast<std::chrono::seconds>(
-                               o.poll_interval),
-                             std::chrono::seconds(1)),
-                    [self] { ++self->state.credited; });
+      poll_tick(self, o.svc, checkout_of(o.api), o.poll_interval,
+                [self] { ++self->state.credited; });
     },
     [self](start_payment& req) { return start(self, req); },
     [self](webhook_atom, http::request_ptr& req, http::responder& res) {

@@ -28,7 +28,9 @@ namespace easymo::payments {
 struct services {
   caf::actor pool;
   caf::actor ledger;
-  /// The gateway's breaker (or caller); null: gateways::name_of(gateway).
+  /// The gateway's breaker (or caller); null: the one registered under the
+  /// gateway's name in gateways::names (MoMo USSD and the Open API share
+  /// MTN's).
   caf::actor gateway;
 };
 
