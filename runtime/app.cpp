@@ -1,7 +1,9 @@
 #include "runtime/app.hpp"
 
 #include "actors/breaker/protocol.hpp"
+#include "actors/gateways/protocol.hpp"
 #include "actors/journal/protocol.hpp"
+#include "actors/payments/protocol.hpp"
 #include "persistence/db/protocol.hpp"
 #include "persistence/ledger/core.hpp"
 #include "protocols/whatsapp/outbound.hpp"
@@ -53,8 +55,10 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   cfg.add_error_category(breaker::error_category, breaker::render_error);
   cfg.add_error_category(whatsapp::limit_error_category,
                          whatsapp::render_limit_error);
+  cfg.add_error_category(gateways::error_category, gateways::render_error);
+  cfg.add_error_category(payments::error_category, payments::render_error);
   // Declared before the actor system so it outlives every breaker.
-  outbound gateways{s};
+  outbound out{s};
   caf::actor_system sys{cfg};
   register_process_metrics(sys);
 
@@ -67,7 +71,7 @@ int serve(app_config& cfg, const boot::database_ready& db) {
     gave_up->store(true);
     signals::wake();
   };
-  ctx.outbound = gateways.client();
+  ctx.outbound = out.client();
   if (auto err = session::load_assets(s, ctx.conversation)) {
     log::error("app", *err);
     return exit_code::config;
@@ -79,7 +83,7 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   if (auto err = http.start()) {
     log::error("app", *err);
     stop_tree(sys, root, s.drain_timeout);
-    gateways.shutdown();
+    out.shutdown();
     return exit_code::startup_failed;
   }
   ctx.serving->store(true);
@@ -93,15 +97,19 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   ctx.serving->store(false);
   http.drain(s.drain_timeout);
   stop_tree(sys, root, s.drain_timeout);
-  gateways.shutdown();
+  out.shutdown();
   directory::erase_all(sys, {directory::outbox, directory::breakers,
                              directory::sandbox,
                              breaker::directory_name("whatsapp")});
   http.stop();
-  directory::erase_all(sys, {directory::root, directory::db_pool,
-                             directory::ledger, directory::ingress,
-                             directory::admin, directory::journal,
-                             directory::limiter, directory::dispatcher});
+  directory::erase_all(
+    sys, {directory::root, directory::db_pool, directory::ledger,
+          directory::ingress, directory::admin, directory::journal,
+          directory::limiter, directory::dispatcher, directory::pay_ussd,
+          directory::pay_momo, directory::pay_paydunya, directory::pay_revolut,
+          directory::pay_admin, directory::reconciliation,
+          gateways::names::momo, gateways::names::paydunya,
+          gateways::names::revolut, gateways::names::slack});
   return gave_up->load() ? exit_code::supervisor_gave_up : exit_code::ok;
 }
 

@@ -70,6 +70,42 @@ const std::vector<secret_spec>& secret_specs() {
      "sandbox-token"},
     {"EASYMO_ADMIN_TOKEN", "admin-token", &settings::admin_token,
      "sandbox-admin-token"},
+    {"EASYMO_PAYMENTS_URL_SECRET", "payments-url-secret",
+     &settings::payments_url_secret, "sandbox-payments-url-secret"},
+    {"EASYMO_MOMO_COLLECTION_SUBSCRIPTION_KEY",
+     "momo-collection-subscription-key",
+     &settings::momo_collection_subscription_key, nullptr, "momo"},
+    {"EASYMO_MOMO_COLLECTION_API_USER", "momo-collection-api-user",
+     &settings::momo_collection_api_user, nullptr, "momo"},
+    {"EASYMO_MOMO_COLLECTION_API_KEY", "momo-collection-api-key",
+     &settings::momo_collection_api_key, nullptr, "momo"},
+    // Withdrawals through MoMo are off without the disbursement product.
+    {"EASYMO_MOMO_DISBURSEMENT_SUBSCRIPTION_KEY",
+     "momo-disbursement-subscription-key",
+     &settings::momo_disbursement_subscription_key, nullptr, "optional"},
+    {"EASYMO_MOMO_DISBURSEMENT_API_USER", "momo-disbursement-api-user",
+     &settings::momo_disbursement_api_user, nullptr, "optional"},
+    {"EASYMO_MOMO_DISBURSEMENT_API_KEY", "momo-disbursement-api-key",
+     &settings::momo_disbursement_api_key, nullptr, "optional"},
+    {"EASYMO_MOMO_REPORT_TOKEN", "momo-report-token",
+     &settings::momo_report_token, nullptr, "optional"},
+    {"EASYMO_PAYDUNYA_MASTER_KEY", "paydunya-master-key",
+     &settings::paydunya_master_key, nullptr, "paydunya"},
+    {"EASYMO_PAYDUNYA_PRIVATE_KEY", "paydunya-private-key",
+     &settings::paydunya_private_key, nullptr, "paydunya-live"},
+    {"EASYMO_PAYDUNYA_TOKEN", "paydunya-token", &settings::paydunya_token,
+     nullptr, "paydunya-live"},
+    {"EASYMO_PAYDUNYA_TEST_PRIVATE_KEY", "paydunya-test-private-key",
+     &settings::paydunya_test_private_key, nullptr, "paydunya-test"},
+    {"EASYMO_PAYDUNYA_TEST_TOKEN", "paydunya-test-token",
+     &settings::paydunya_test_token, nullptr, "paydunya-test"},
+    {"EASYMO_REVOLUT_SECRET_KEY", "revolut-secret-key",
+     &settings::revolut_secret_key, nullptr, "revolut"},
+    {"EASYMO_REVOLUT_WEBHOOK_SECRETS", "revolut-webhook-secrets",
+     &settings::revolut_webhook_secrets, nullptr, "revolut"},
+    // Without it, reconciliation alerts go to the log only.
+    {"EASYMO_SLACK_WEBHOOK_URL", "slack-webhook-url",
+     &settings::slack_webhook_url, nullptr, "optional"},
   };
   return specs;
 }
@@ -175,6 +211,7 @@ app_config::app_config() {
          "restarts allowed per supervisor within restart-period")
     .add(s.restart_period, "restart-period", "window of restart-intensity");
   add_delivery_options(custom_options_, s);
+  add_payment_options();
 }
 
 std::vector<std::string> app_config::easymo_keys() const {
@@ -253,6 +290,13 @@ std::optional<std::string> app_config::load_secrets(char** envp) {
     if (value && !value->empty()) {
       s.*spec.field = *value;
       log::add_secret(*value);
+      continue;
+    }
+    if (spec.needed_by != nullptr) {
+      if (secret_needed(s, spec.needed_by))
+        return std::string{"config: missing secret '"} + spec.env
+               + "' (easymo." + spec.key + ") required while payments-"
+               + "gateways lists " + gateway_of_need(spec.needed_by);
       continue;
     }
     if (s.live() || spec.sandbox_default == nullptr)
@@ -339,7 +383,7 @@ std::optional<std::string> app_config::check_values() const {
                "expected 1 to db-pool-size (more would only queue in the pool)");
   if (s.journal_queue_requests_max == 0)
     return bad("journal-queue-requests-max", "expected a positive count");
-  return std::nullopt;
+  return check_payment_values();
 }
 
 } // namespace easymo

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace easymo {
@@ -125,6 +126,31 @@ struct settings {
   size_t ratelimit_global_per_second = 1000;
   size_t ratelimit_buckets_max = 100000;
 
+  // -- payments (config_payments.cpp) ---------------------------------------
+  /// Comma-separated gateways users may pay through.
+  std::string payments_gateways = "momo_ussd";
+  /// How gateways and users reach the public listener (callbacks, QR links).
+  std::string public_url = "http://127.0.0.1:8080";
+  caf::timespan payments_intent_ttl = std::chrono::hours(24);
+  caf::timespan payments_gateway_timeout = std::chrono::seconds(10);
+  std::string momo_merchant_code;
+  std::string momo_receiver_phone;
+  caf::timespan momo_qr_ttl = std::chrono::hours(1);
+  std::string momo_report_url;
+  std::string momo_base_url = "https://sandbox.momodeveloper.mtn.com";
+  std::string momo_target_environment = "sandbox";
+  caf::timespan momo_poll_interval = std::chrono::seconds(15);
+  size_t momo_poll_batch_max = 50;
+  caf::timespan momo_token_refresh_margin = std::chrono::seconds(60);
+  caf::timespan checkout_poll_interval = std::chrono::seconds(60);
+  std::string paydunya_base_url;
+  std::string revolut_base_url = "https://sandbox-merchant.revolut.com";
+  std::string revolut_api_version = "2024-09-01";
+  std::string reconciliation_at = "06:00";
+  std::string reconciliation_timezone = "Africa/Kigali";
+  caf::timespan reconciliation_retry_interval = std::chrono::minutes(30);
+  size_t reconciliation_attempts_max = 48;
+
   // -- supervision -----------------------------------------------------------
   size_t restart_intensity = 5;
   caf::timespan restart_period = std::chrono::seconds(10);
@@ -134,6 +160,23 @@ struct settings {
   std::string whatsapp_verify_token;
   std::string whatsapp_token;
   std::string admin_token;
+  std::string payments_url_secret;
+  std::string momo_collection_subscription_key;
+  std::string momo_collection_api_user;
+  std::string momo_collection_api_key;
+  std::string momo_disbursement_subscription_key;
+  std::string momo_disbursement_api_user;
+  std::string momo_disbursement_api_key;
+  std::string momo_report_token;
+  std::string paydunya_master_key;
+  std::string paydunya_private_key;
+  std::string paydunya_token;
+  std::string paydunya_test_private_key;
+  std::string paydunya_test_token;
+  std::string revolut_secret_key;
+  /// Comma-separated: two are active while a signing secret rotates.
+  std::string revolut_webhook_secrets;
+  std::string slack_webhook_url;
 
   bool live() const { return mode == "live"; }
 
@@ -142,6 +185,12 @@ struct settings {
     return whatsapp_phone_number_id.empty() && !live() ? "sandbox"
                                                        : whatsapp_phone_number_id;
   }
+
+  /// Whether `gateway` is listed in payments-gateways.
+  bool gateway_enabled(std::string_view gateway) const;
+
+  /// The enabled gateways, in the order listed.
+  std::vector<std::string> gateways() const;
 };
 
 /// A secret loaded from the environment: the variable and where it is stored.
@@ -150,6 +199,11 @@ struct secret_spec {
   const char* key; // The name it would have in the easymo group.
   std::string settings::*field;
   const char* sandbox_default; // nullptr: required in every mode.
+  /// A gateway's secret: required (in every mode, without a default) only
+  /// while that gateway is enabled, and never otherwise. "paydunya-live" and
+  /// "paydunya-test" name PayDunya's key set of each mode. nullptr: a secret
+  /// of the daemon itself.
+  const char* needed_by = nullptr;
 };
 
 /// The secrets easymod reads from the environment.
@@ -175,6 +229,8 @@ private:
   std::optional<std::string> apply_environment(char** envp);
   std::optional<std::string> load_secrets(char** envp);
   std::optional<std::string> check_values() const;
+  std::optional<std::string> check_payment_values() const;
+  void add_payment_options();
 };
 
 /// Registers the outbound keys (WhatsApp, outbox, breakers, sandbox) on
@@ -183,6 +239,12 @@ void add_delivery_options(caf::config_option_set& opts, settings& s);
 
 /// Checks the outbound settings; a one-line error naming the key.
 std::optional<std::string> check_delivery(const settings& s);
+
+/// Whether the secret spec's `needed_by` applies to `s`.
+bool secret_needed(const settings& s, const char* needed_by);
+
+/// The gateway a `needed_by` names ("paydunya-live" -> "paydunya").
+std::string gateway_of_need(const char* needed_by);
 
 /// The environment variable that overrides `easymo.<name>`:
 /// "http-port" becomes "EASYMO_HTTP_PORT".

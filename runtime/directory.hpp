@@ -30,6 +30,13 @@ constexpr caf::atom_value outbox = caf::atom("outbox");
 constexpr caf::atom_value breakers = caf::atom("breakers");
 /// The sandbox sink, in sandbox mode only (actors/sandbox/protocol.hpp).
 constexpr caf::atom_value sandbox = caf::atom("sandbox");
+// Payment gateways' actors (actors/payments) and their admin API.
+constexpr caf::atom_value pay_ussd = caf::atom("pay.ussd");
+constexpr caf::atom_value pay_momo = caf::atom("pay.momo");
+constexpr caf::atom_value pay_paydunya = caf::atom("pay.paydun");
+constexpr caf::atom_value pay_revolut = caf::atom("pay.revolu");
+constexpr caf::atom_value pay_admin = caf::atom("pay.admin");
+constexpr caf::atom_value reconciliation = caf::atom("reconcile");
 
 inline void put(caf::actor_system& sys, caf::atom_value name,
                 const caf::actor& who) {

@@ -5,6 +5,7 @@
 #include "actors/ingress/protocol.hpp"
 #include "actors/ingress/webhook_route.hpp"
 #include "actors/outbox/protocol.hpp"
+#include "actors/payments/routes.hpp"
 #include "actors/sandbox/protocol.hpp"
 #include "protocols/http/bearer.hpp"
 #include "protocols/http/io_pool.hpp"
@@ -13,6 +14,7 @@
 #include "runtime/directory.hpp"
 #include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/routes.hpp"
 
 #include <caf/all.hpp>
 
@@ -22,24 +24,10 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 
-// Sends the request to a named actor, or answers 503 while it restarts.
-template <class... Ts>
-http::handler to_actor(caf::actor_system& sys, caf::atom_value name,
-                       Ts... prefix) {
-  return [&sys, name, prefix...](http::request_ptr req, http::responder res) {
-    auto target = directory::get(sys, name);
-    if (!target) {
-      res(http::json_error(bhttp::status::service_unavailable,
-                           "service restarting, retry shortly"));
-      return;
-    }
-    caf::anon_send(target, prefix..., std::move(req), std::move(res));
-  };
-}
-
 http::router public_routes(caf::actor_system& sys, const settings& s) {
   http::router r;
   ingress::add_webhook_routes(r, sys, s);
+  payments::add_public_routes(r, sys, s);
   r.add(bhttp::verb::get, "/healthz", [](http::request_ptr, http::responder res) {
     res(http::json_response(bhttp::status::ok, {{"status", "alive"}}));
   });
@@ -53,21 +41,10 @@ http::router public_routes(caf::actor_system& sys, const settings& s) {
   return r;
 }
 
-// Every admin route checks the bearer token first, in constant time.
-http::handler guarded(std::string token, http::handler inner) {
-  return [token = std::move(token), inner = std::move(inner)](
-           http::request_ptr req, http::responder res) {
-    if (!http::bearer_matches(*req, token)) {
-      res(http::json_error(bhttp::status::unauthorized,
-                           "missing or wrong bearer token"));
-      return;
-    }
-    inner(std::move(req), std::move(res));
-  };
-}
-
-http::router admin_routes(caf::actor_system& sys, const std::string& token) {
+http::router admin_routes(caf::actor_system& sys, const settings& s) {
+  const auto& token = s.admin_token;
   http::router r;
+  payments::add_admin_routes(r, sys, s);
   r.add(bhttp::verb::get, "/admin/tree",
         guarded(token, to_actor(sys, directory::admin, tree_atom::value)));
   r.add(bhttp::verb::post, "/admin/kill",
@@ -145,7 +122,7 @@ std::optional<std::string> listeners::start() {
   try {
     public_ = std::make_unique<http::server>(*io_, options_for(s_, false),
                                              public_routes(sys_, s_));
-    auto admin = admin_routes(sys_, s_.admin_token);
+    auto admin = admin_routes(sys_, s_);
     add_delivery_routes(admin, sys_, s_);
     admin_ = std::make_unique<http::server>(*io_, options_for(s_, true), admin);
   } catch (const std::exception& e) {

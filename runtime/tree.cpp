@@ -2,11 +2,18 @@
 
 #include "actors/admin/admin.hpp"
 #include "actors/domains/domain_actor.hpp"
+#include "actors/gateways/caller.hpp"
 #include "actors/ingress/ingress.hpp"
 #include "actors/journal/dispatch_sink.hpp"
 #include "actors/journal/journal.hpp"
 #include "actors/ledger/ledger.hpp"
 #include "actors/ratelimit/child.hpp"
+#include "actors/payments/admin.hpp"
+#include "actors/payments/momo.hpp"
+#include "actors/payments/paydunya.hpp"
+#include "actors/payments/revolut.hpp"
+#include "actors/payments/ussd.hpp"
+#include "actors/reconciliation/reconciliation.hpp"
 #include "persistence/db/pool.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/tree_delivery.hpp"
@@ -82,6 +89,28 @@ child_spec admin_child() {
   return spec;
 }
 
+// Every gateway is called through the actor registered under its name:
+// today a plain caller, a breaker once actors/breaker exists (swap the
+// child here; callers do not change).
+std::vector<child_spec> gateway_children(const tree_context& ctx) {
+  namespace names = gateways::names;
+  std::vector<child_spec> out{
+    gateways::caller_child("momo", names::momo, ctx.outbound),
+    gateways::caller_child("paydunya", names::paydunya, ctx.outbound),
+    gateways::caller_child("revolut", names::revolut, ctx.outbound),
+    gateways::caller_child("slack", names::slack, ctx.outbound)};
+  auto& s = ctx.s;
+  if (s.gateway_enabled("momo_ussd"))
+    out.push_back(payments::ussd_child(payments::ussd_options_from(s)));
+  if (s.gateway_enabled("momo"))
+    out.push_back(payments::momo_child(payments::momo_options_from(s)));
+  if (s.gateway_enabled("paydunya"))
+    out.push_back(payments::paydunya_child(payments::paydunya_options_from(s)));
+  if (s.gateway_enabled("revolut"))
+    out.push_back(payments::revolut_child(payments::revolut_options_from(s)));
+  return out;
+}
+
 } // namespace
 
 supervisor_spec make_root(const tree_context& ctx) {
@@ -97,16 +126,25 @@ supervisor_spec make_root(const tree_context& ctx) {
   auto sessions = session::sessions_tree(
     ctx.s, ctx.conversation, base(ctx, "sessions", strategy::rest_for_one));
 
+  auto pay = base(ctx, "payments", strategy::one_for_one);
+  pay.children = gateway_children(ctx);
+
+  auto schedules = base(ctx, "schedules", strategy::one_for_one);
+  schedules.children = {reconciliation::reconciliation_child(
+    reconciliation::options_from(ctx.s))};
+
   auto root = base(ctx, "root", strategy::one_for_one);
   root.on_give_up = ctx.on_give_up;
   // Still the journal's counting sink: nothing feeds the shards yet.
   root.children = {supervision::subtree(persistence),
                    ratelimit::limiter_child(ctx.s),
                    gateways_subtree(ctx), outbox_subtree(ctx),
+                   supervision::subtree(pay),
                    supervision::subtree(domains),
                    supervision::subtree(sessions),
-                   journal::dispatch_sink_child(), ingress_child(ctx),
-                   admin_child()};
+                   journal::dispatch_sink_child(),
+                   supervision::subtree(schedules), ingress_child(ctx),
+                   admin_child(), payments::admin_child()};
   return root;
 }
 

@@ -35,13 +35,14 @@ struct tree_context {
 ///   ratelimit: token buckets, local or Redis
 ///   gateways (one_for_one): breaker board, breaker:whatsapp
 ///   outbox (one_for_one): sandbox sink (sandbox mode), dispatcher
+///   payments (one_for_one): a caller per provider (momo, paydunya, revolut,
+///     slack), then the actor of each enabled payment gateway
 ///   domains (one_for_one): ledger, home, profile
 ///   sessions (rest_for_one): effects committer, loader, shards
 ///   dispatcher: routes each new event to its user's shard
+///   schedules (one_for_one): reconciliation
 ///   ingress: the HTTP ingress actor
-///   admin: the admin listener's actor
-///   gateways (one_for_one): breaker board, breaker:whatsapp
-///   outbox (one_for_one): sandbox sink (sandbox mode), dispatcher
+///   admin: the admin listener's actor; payments_admin: the money admin API
 supervision::supervisor_spec make_root(const tree_context& ctx);
 
 } // namespace easymo

@@ -115,4 +115,15 @@ std::optional<form_fields> form_decode(std::string_view body) {
   return out;
 }
 
+std::map<std::string, std::string> query_of(std::string_view target) {
+  std::map<std::string, std::string> out;
+  auto q = target.find('?');
+  if (q == std::string_view::npos)
+    return out;
+  if (auto fields = form_decode(target.substr(q + 1)))
+    for (auto& [k, v] : *fields)
+      out.emplace(k, v);
+  return out;
+}
+
 } // namespace easymo::http

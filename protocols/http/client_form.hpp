@@ -3,6 +3,7 @@
 // token endpoints want one.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,5 +29,10 @@ std::string form_encode(const form_fields& fields);
 /// by two hex digits, because a guessed decoding of a signed callback is worse
 /// than a rejection.
 std::optional<form_fields> form_decode(std::string_view body);
+
+/// The query of a request target ("/path?a=1&b=2") as decoded fields; empty
+/// when there is none or it is malformed. For a name given twice, the first
+/// wins.
+std::map<std::string, std::string> query_of(std::string_view target);
 
 } // namespace easymo::http
