@@ -106,6 +106,4 @@ caf::atom_value directory_name(const std::string& gateway);
 
 } // namespace easymo::breaker
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(easymo::http::client_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(easymo::http::client_response)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(easymo::breaker::call_done)
