@@ -1,6 +1,6 @@
 #include "actors/payments/checkout.hpp"
 
-#include "actors/gateways/protocol.hpp"
+#include "actors/breaker/call.hpp"
 #include "protocols/crypto/digest.hpp"
 
 #include <caf/all.hpp>
@@ -25,7 +25,7 @@ void give_up(caf::event_based_actor* self, const services& s, const intent& x,
 
 void create(caf::event_based_actor* self, const services& s,
             const checkout_gateway& g, intent x, promise rp) {
-  gateways::call(
+  breaker::call(
     self, s.gateway, g.calls, g.create(x),
     [self, s, g, x, rp](http::client_response& res) mutable {
       auto code = errc::refused_by_gateway;
@@ -60,7 +60,7 @@ using verified_fn = std::function<void(const caf::error&, gateway::pay_status)>;
 void read_back(caf::event_based_actor* self, const services& s,
                const checkout_gateway& g, const intent& x,
                std::function<void()> credited, verified_fn done) {
-  gateways::call(
+  breaker::call(
     self, s.gateway, g.calls, g.fetch(x.gateway_ref),
     [self, s, g, x, credited, done](http::client_response& answer) {
       auto rec = g.read_fetch(answer, x.gateway_ref);

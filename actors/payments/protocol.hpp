@@ -3,7 +3,7 @@
 // One actor per gateway (momo_ussd, momo, paydunya, revolut), each
 // registered under its name in runtime/directory.hpp. The wallet domain, the
 // admin API and the public webhook routes talk to them; they talk to the
-// gateway only through gateways::call (its breaker), to PostgreSQL only
+// gateway only through breaker::call (its breaker), to PostgreSQL only
 // through the db pool, and move money only through the ledger actor, after
 // the gateway itself has confirmed the payment.
 //

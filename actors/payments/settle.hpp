@@ -28,8 +28,8 @@ namespace easymo::payments {
 struct services {
   caf::actor pool;
   caf::actor ledger;
-  /// The gateway's breaker (or caller); null: the one registered under the
-  /// gateway's name in gateways::names (MoMo USSD and the Open API share
+  /// The gateway's breaker (a fake in tests); null: the one registered under the
+  /// gateway's name in breaker::names (MoMo USSD and the Open API share
   /// MTN's).
   caf::actor gateway;
 };

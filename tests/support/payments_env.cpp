@@ -130,6 +130,35 @@ void payments_env::exec(const std::string& sql) {
   tx.commit();
 }
 
+std::string payments_env::today() {
+  pqxx::connection c{db.url()};
+  pqxx::read_transaction tx{c};
+  return tx.exec1("SELECT to_char(now() AT TIME ZONE 'Africa/Kigali',"
+                  " 'YYYY-MM-DD')")[0]
+    .as<std::string>();
+}
+
+nlohmann::json payments_env::reconcile(const std::string& day,
+                                       const std::string& gateway) {
+  auto r = admin("POST", "/admin/reconciliations/run", {{"date", day}});
+  if (r.status != 200 || !r.body.contains("runs"))
+    return nullptr;
+  for (auto& row : r.body["runs"])
+    if (row.value("gateway", "") == gateway)
+      return row;
+  return nullptr;
+}
+
+nlohmann::json payments_env::breaker(const std::string& gateway) {
+  auto r = admin("GET", "/admin/breakers");
+  if (r.status != 200 || !r.body.contains("breakers"))
+    return nullptr;
+  for (auto& b : r.body["breakers"])
+    if (b.value("gateway", "") == gateway)
+      return b;
+  return nullptr;
+}
+
 int64_t payments_env::balance(const std::string& wa_id,
                               const std::string& currency) {
   return scalar("SELECT coalesce(sum(balance), 0) FROM ledger_accounts"
