@@ -152,6 +152,10 @@ struct settings {
   std::string public_url = "http://127.0.0.1:8080";
   caf::timespan payments_intent_ttl = std::chrono::hours(24);
   caf::timespan payments_gateway_timeout = std::chrono::seconds(10);
+  /// Requests per client address per window on the public /payments/*
+  /// routes (0: no limit).
+  size_t payments_ratelimit_per_ip = 5;
+  caf::timespan payments_ratelimit_window = std::chrono::minutes(15);
   std::string momo_merchant_code;
   std::string momo_receiver_phone;
   caf::timespan momo_qr_ttl = std::chrono::hours(1);
