@@ -87,13 +87,17 @@ void read_back(caf::event_based_actor* self, const services& s,
 
 } // namespace
 
-intent checkout_intent(const std::string& gateway, const start_payment& req) {
+std::optional<intent> checkout_intent(const std::string& gateway,
+                                      const start_payment& req) {
+  auto reference = reference_for(req);
+  if (!reference)
+    return std::nullopt;
   intent x;
   x.gateway = gateway;
   x.wa_id = req.wa_id;
   x.amount = req.amount;
   x.cur = req.cur;
-  x.reference = crypto::uuid_v4();
+  x.reference = std::move(*reference);
   x.correlation_id = req.correlation_id;
   return x;
 }
@@ -103,7 +107,14 @@ void start_checkout(caf::event_based_actor* self, const services& s,
                     std::chrono::seconds ttl, promise rp) {
   store_intent(
     self, s, std::move(x), ttl,
-    [self, s, g, rp](intent& stored) { create(self, s, g, stored, rp); },
+    [self, s, g, rp](intent& stored) mutable {
+      // Started before (a retried message): the same page, no new order.
+      if (stored.replayed)
+        rp.deliver(payment_started{g.name, stored.reference, stored.status,
+                                   stored.checkout_url, "", "", ""});
+      else
+        create(self, s, g, stored, rp);
+    },
     [self, rp](const caf::error& err) mutable {
       rp.deliver(make_error(errc::storage_failed, self->system().render(err)));
     });

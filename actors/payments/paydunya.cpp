@@ -51,10 +51,13 @@ caf::result<payment_started> start(paydunya_actor* self, start_payment& req) {
     return make_error(errc::unsupported, "paydunya takes top-ups only");
   if (!paydunya::valid_amount(req.amount, req.cur) || req.wa_id.empty())
     return make_error(errc::invalid_request, "XOF 100 to 10,000,000");
+  auto x = checkout_intent("paydunya", req);
+  if (!x)
+    return make_error(errc::invalid_request, "a UUID v4 reference");
   ++st.started;
   auto rp = self->make_response_promise<payment_started>();
-  start_checkout(self, st.opts.svc, checkout_of(st.opts.api),
-                 checkout_intent("paydunya", req), st.opts.intent_ttl, rp);
+  start_checkout(self, st.opts.svc, checkout_of(st.opts.api), std::move(*x),
+                 st.opts.intent_ttl, rp);
   return rp;
 }
 

@@ -57,10 +57,13 @@ caf::result<payment_started> start(revolut_actor* self, start_payment& req) {
     return make_error(errc::unsupported, "revolut takes top-ups only");
   if (req.amount <= 0 || req.cur != ledger::currency::EUR || req.wa_id.empty())
     return make_error(errc::invalid_request, "a positive EUR amount");
+  auto x = checkout_intent("revolut", req);
+  if (!x)
+    return make_error(errc::invalid_request, "a UUID v4 reference");
   ++st.started;
   auto rp = self->make_response_promise<payment_started>();
-  start_checkout(self, st.opts.svc, checkout_of(st.opts.api),
-                 checkout_intent("revolut", req), st.opts.intent_ttl, rp);
+  start_checkout(self, st.opts.svc, checkout_of(st.opts.api), std::move(*x),
+                 st.opts.intent_ttl, rp);
   return rp;
 }
 
