@@ -113,7 +113,8 @@ supervisor_spec make_root(const tree_context& ctx) {
 
   auto domains = base(ctx, "domains", strategy::one_for_one);
   domains.children = {ledger::ledger_child(ledger::options_from(ctx.s))};
-  for (auto& child : domains::conversation_domains(ctx.conversation.texts))
+  for (auto& child :
+       domains::conversation_domains(ctx.conversation.texts, ctx.s))
     domains.children.push_back(std::move(child));
 
   auto sessions = session::sessions_tree(

@@ -141,6 +141,21 @@ const char* to_string(step s) {
   return names[static_cast<size_t>(s)];
 }
 
+std::optional<step> parse_step(std::string_view name) {
+  for (auto s : {step::idle, step::send_amount, step::send_recipient,
+                 step::send_confirm, step::topup_amount, step::withdraw_amount,
+                 step::withdraw_confirm})
+    if (name == to_string(s))
+      return s;
+  return std::nullopt;
+}
+
+outcome begin(const command& cmd, const input& in) {
+  if (cmd.what == verb::none || cmd.what == verb::yes || cmd.what == verb::no)
+    return stay({}, say("wallet.help"));
+  return start(cmd, in);
+}
+
 outcome advance(const flow_state& at, const input& in) {
   if (in.button == confirm_button)
     return confirming(at) ? confirmed(at, in) : stay(at, say("wallet.help"));
