@@ -118,6 +118,10 @@ outcome answer(const flow_state& at, const input& in) {
       auto to = parse_phone(in.text);
       if (!to)
         return stay(at, say("wallet.send.bad_recipient"));
+      // A number typed first, after a bad one ("send money to mum"): the
+      // amount is still to come, never a transfer of zero.
+      if (at.amount <= 0)
+        return go(step::send_amount, 0, to->e164, say("wallet.ask_amount"));
       return confirm_send(at.amount, *to, in);
     }
     case step::send_confirm:
