@@ -1,7 +1,6 @@
 #include "runtime/app.hpp"
 
 #include "actors/breaker/protocol.hpp"
-#include "actors/gateways/protocol.hpp"
 #include "actors/journal/protocol.hpp"
 #include "actors/payments/protocol.hpp"
 #include "persistence/db/protocol.hpp"
@@ -55,7 +54,6 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   cfg.add_error_category(breaker::error_category, breaker::render_error);
   cfg.add_error_category(whatsapp::limit_error_category,
                          whatsapp::render_limit_error);
-  cfg.add_error_category(gateways::error_category, gateways::render_error);
   cfg.add_error_category(payments::error_category, payments::render_error);
   // Declared before the actor system so it outlives every breaker.
   outbound out{s};
@@ -99,17 +97,16 @@ int serve(app_config& cfg, const boot::database_ready& db) {
   stop_tree(sys, root, s.drain_timeout);
   out.shutdown();
   directory::erase_all(sys, {directory::outbox, directory::breakers,
-                             directory::sandbox,
-                             breaker::directory_name("whatsapp")});
+                             directory::sandbox});
+  for (auto gateway : breaker_gateways)
+    directory::erase_all(sys, {breaker::directory_name(std::string{gateway})});
   http.stop();
   directory::erase_all(
     sys, {directory::root, directory::db_pool, directory::ledger,
           directory::ingress, directory::admin, directory::journal,
           directory::limiter, directory::dispatcher, directory::pay_ussd,
           directory::pay_momo, directory::pay_paydunya, directory::pay_revolut,
-          directory::pay_admin, directory::reconciliation,
-          gateways::names::momo, gateways::names::paydunya,
-          gateways::names::revolut, gateways::names::slack});
+          directory::pay_admin, directory::reconciliation});
   return gave_up->load() ? exit_code::supervisor_gave_up : exit_code::ok;
 }
 

@@ -40,6 +40,19 @@ struct breaker_settings {
   std::string failures = "5xx,429,timeout,transport";
 };
 
+/// The defaults of the payment gateways' and Slack's breakers: they see far
+/// fewer calls than WhatsApp's, so a shorter window decides sooner.
+inline breaker_settings gateway_breaker_defaults() {
+  breaker_settings b;
+  b.window_calls = 10;
+  b.calls_min = 5;
+  return b;
+}
+
+/// The gateways that have a breaker, in the order the admin API lists them.
+inline constexpr std::string_view breaker_gateways[] = {
+  "whatsapp", "momo", "paydunya", "revolut", "slack"};
+
 /// Every setting of the daemon, with its default. `config/easymo.example.ini`
 /// documents each key; a test keeps the two in step.
 struct settings {
@@ -83,6 +96,12 @@ struct settings {
   caf::timespan outbox_pair_backoff_max = std::chrono::seconds(1800);
   breaker_settings breaker_whatsapp;
   bool sandbox_statuses = true;
+
+  // -- the payment gateways' and Slack's breakers (keys breaker-<gateway>-*)
+  breaker_settings breaker_momo = gateway_breaker_defaults();
+  breaker_settings breaker_paydunya = gateway_breaker_defaults();
+  breaker_settings breaker_revolut = gateway_breaker_defaults();
+  breaker_settings breaker_slack = gateway_breaker_defaults();
 
   // -- PostgreSQL ------------------------------------------------------------
   std::string database_url = "postgresql:///easymo";
@@ -133,6 +152,10 @@ struct settings {
   std::string public_url = "http://127.0.0.1:8080";
   caf::timespan payments_intent_ttl = std::chrono::hours(24);
   caf::timespan payments_gateway_timeout = std::chrono::seconds(10);
+  /// Requests per client address per window on the public /payments/*
+  /// routes (0: no limit).
+  size_t payments_ratelimit_per_ip = 5;
+  caf::timespan payments_ratelimit_window = std::chrono::minutes(15);
   std::string momo_merchant_code;
   std::string momo_receiver_phone;
   caf::timespan momo_qr_ttl = std::chrono::hours(1);
@@ -191,6 +214,10 @@ struct settings {
 
   /// The enabled gateways, in the order listed.
   std::vector<std::string> gateways() const;
+
+  /// The breaker settings of `gateway`, one of breaker_gateways.
+  const breaker_settings& breaker_of(std::string_view gateway) const;
+  breaker_settings& breaker_of(std::string_view gateway);
 };
 
 /// A secret loaded from the environment: the variable and where it is stored.

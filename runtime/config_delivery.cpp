@@ -1,5 +1,6 @@
 // The outbound part of the configuration: the Graph API, the outbound HTTP
-// client, the outbox dispatcher, the circuit breakers and the sandbox sink.
+// client, the outbox dispatcher, every gateway's circuit breaker and the
+// sandbox sink.
 // Kept apart from config.cpp so each area's keys sit together.
 #include "runtime/config.hpp"
 
@@ -7,6 +8,8 @@
 
 #include <caf/config_option_adder.hpp>
 #include <caf/config_option_set.hpp>
+
+#include <cassert>
 
 namespace easymo {
 
@@ -86,6 +89,24 @@ std::optional<std::string> check_outbox(const settings& s) {
 
 } // namespace
 
+const breaker_settings& settings::breaker_of(std::string_view gateway) const {
+  if (gateway == "momo")
+    return breaker_momo;
+  if (gateway == "paydunya")
+    return breaker_paydunya;
+  if (gateway == "revolut")
+    return breaker_revolut;
+  if (gateway == "slack")
+    return breaker_slack;
+  assert(gateway == "whatsapp");
+  return breaker_whatsapp;
+}
+
+breaker_settings& settings::breaker_of(std::string_view gateway) {
+  return const_cast<breaker_settings&>(
+    static_cast<const settings&>(*this).breaker_of(gateway));
+}
+
 void add_delivery_options(caf::config_option_set& opts, settings& s) {
   caf::config_option_adder g{opts, "easymo"};
   g.add(s.whatsapp_api_url, "whatsapp-api-url",
@@ -123,7 +144,8 @@ void add_delivery_options(caf::config_option_set& opts, settings& s) {
          "cap of the 4^n-second pair-rate backoff")
     .add(s.sandbox_statuses, "sandbox-statuses",
          "sandbox sink posts sent/delivered status webhooks");
-  add_breaker(g, s.breaker_whatsapp, "whatsapp");
+  for (auto gateway : breaker_gateways)
+    add_breaker(g, s.breaker_of(gateway), std::string{gateway});
 }
 
 std::optional<std::string> check_delivery(const settings& s) {
@@ -147,7 +169,10 @@ std::optional<std::string> check_delivery(const settings& s) {
     return bad("admin-port", "sandbox mode needs a fixed port (the sink's URL)");
   if (auto err = check_outbox(s))
     return err;
-  return check_breaker(s.breaker_whatsapp, "whatsapp");
+  for (auto gateway : breaker_gateways)
+    if (auto err = check_breaker(s.breaker_of(gateway), std::string{gateway}))
+      return err;
+  return std::nullopt;
 }
 
 } // namespace easymo

@@ -90,6 +90,10 @@ void app_config::add_payment_options() {
          "how long a payment is awaited before it expires")
     .add(s.payments_gateway_timeout, "payments-gateway-timeout",
          "deadline of one gateway call")
+    .add(s.payments_ratelimit_per_ip, "payments-ratelimit-per-ip",
+         "requests per client address per window on /payments/* (0: off)")
+    .add(s.payments_ratelimit_window, "payments-ratelimit-window",
+         "the window of payments-ratelimit-per-ip")
     .add(s.momo_merchant_code, "momo-merchant-code", "MoMoPay merchant code")
     .add(s.momo_receiver_phone, "momo-receiver-phone",
          "P2P receiver when there is no merchant code")
@@ -145,6 +149,8 @@ std::optional<std::string> app_config::check_payment_values() const {
   if (!known_time_zone(s.reconciliation_timezone))
     return bad("reconciliation-timezone", "unknown time zone '"
                                             + s.reconciliation_timezone + "'");
+  if (s.payments_ratelimit_window.count() <= 0)
+    return bad("payments-ratelimit-window", "must be positive");
   if (s.momo_poll_interval.count() <= 0)
     return bad("momo-poll-interval", "must be positive");
   if (s.checkout_poll_interval.count() <= 0)

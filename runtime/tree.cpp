@@ -2,7 +2,6 @@
 
 #include "actors/admin/admin.hpp"
 #include "actors/domains/domain_actor.hpp"
-#include "actors/gateways/caller.hpp"
 #include "actors/ingress/ingress.hpp"
 #include "actors/journal/dispatch_sink.hpp"
 #include "actors/journal/journal.hpp"
@@ -89,16 +88,10 @@ child_spec admin_child() {
   return spec;
 }
 
-// Every gateway is called through the actor registered under its name:
-// today a plain caller, a breaker once actors/breaker exists (swap the
-// child here; callers do not change).
+// The payment gateways' actors; they call their gateway through its
+// breaker, which the gateways subtree (tree_delivery.cpp) started before.
 std::vector<child_spec> gateway_children(const tree_context& ctx) {
-  namespace names = gateways::names;
-  std::vector<child_spec> out{
-    gateways::caller_child("momo", names::momo, ctx.outbound),
-    gateways::caller_child("paydunya", names::paydunya, ctx.outbound),
-    gateways::caller_child("revolut", names::revolut, ctx.outbound),
-    gateways::caller_child("slack", names::slack, ctx.outbound)};
+  std::vector<child_spec> out;
   auto& s = ctx.s;
   if (s.gateway_enabled("momo_ussd"))
     out.push_back(payments::ussd_child(payments::ussd_options_from(s)));
@@ -120,7 +113,8 @@ supervisor_spec make_root(const tree_context& ctx) {
 
   auto domains = base(ctx, "domains", strategy::one_for_one);
   domains.children = {ledger::ledger_child(ledger::options_from(ctx.s))};
-  for (auto& child : domains::conversation_domains(ctx.conversation.texts))
+  for (auto& child :
+       domains::conversation_domains(ctx.conversation.texts, ctx.s))
     domains.children.push_back(std::move(child));
 
   auto sessions = session::sessions_tree(

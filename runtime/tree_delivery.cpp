@@ -21,11 +21,14 @@ supervision::supervisor_spec subtree_spec(const tree_context& ctx,
   return spec;
 }
 
-breaker::breaker_options whatsapp_breaker(const tree_context& ctx) {
-  auto opts = breaker::options_from("whatsapp", ctx.s.breaker_whatsapp,
+breaker::breaker_options breaker_for(const tree_context& ctx,
+                                     std::string_view gateway) {
+  std::string name{gateway};
+  auto opts = breaker::options_from(name, ctx.s.breaker_of(gateway),
                                     breaker::client_transport(ctx.outbound));
   // The pair rate limit is about one user, not about Meta's health.
-  opts.failures.exempt = whatsapp::is_user_scoped;
+  if (gateway == "whatsapp")
+    opts.failures.exempt = whatsapp::is_user_scoped;
   return opts;
 }
 
@@ -33,8 +36,14 @@ breaker::breaker_options whatsapp_breaker(const tree_context& ctx) {
 
 supervision::child_spec gateways_subtree(const tree_context& ctx) {
   auto spec = subtree_spec(ctx, "gateways");
-  spec.children = {breaker::board_child({"whatsapp"}),
-                   breaker::breaker_child(whatsapp_breaker(ctx))};
+  std::vector<std::string> listed;
+  for (auto gateway : breaker_gateways)
+    listed.emplace_back(gateway);
+  spec.children.push_back(breaker::board_child(listed));
+  // Every breaker runs, enabled gateway or not: the reconciliation and the
+  // console find each one under its name, and an idle breaker costs nothing.
+  for (auto gateway : breaker_gateways)
+    spec.children.push_back(breaker::breaker_child(breaker_for(ctx, gateway)));
   return supervision::subtree(std::move(spec));
 }
 

@@ -17,6 +17,8 @@ const char* errc_name(uint8_t code) {
       return "transport";
     case errc::refused:
       return "refused";
+    case errc::not_running:
+      return "not_running";
   }
   return "unknown";
 }

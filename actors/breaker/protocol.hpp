@@ -1,6 +1,6 @@
 // The breaker's contract: one breaker actor per downstream gateway
-// (whatsapp now; momo, paydunya, revolut, ai and slack reuse it), with
-// resilience4j's semantics (see core.hpp).
+// (whatsapp, momo, paydunya, revolut and slack; ai will reuse it), with
+// resilience4j's semantics (see core.hpp). Callers go through call.hpp.
 //
 // A caller hands the breaker a complete HTTP call; the breaker runs it
 // through the shared http::client (on its io threads, never blocking the
@@ -16,6 +16,7 @@
 //       | errc::transport       connect, TLS, a dropped connection...
 //       | errc::refused         the client refused the call (bad URL,
 //                               queue full); nothing was sent
+//       | errc::not_running     (call.hpp) no breaker registered yet
 //   (get_atom, info_atom)   -> std::string   state, rates, counters (JSON)
 //   (caf::reset_atom)       -> std::string   back to CLOSED, window cleared
 //   (caf::open_atom)        -> std::string   forced OPEN until reset
@@ -82,6 +83,9 @@ enum class errc : uint8_t {
   transport,
   /// The client did not send the call (malformed, or its queue was full).
   refused,
+  /// No breaker is registered under the gateway's name (it is restarting):
+  /// nothing was sent (call.hpp).
+  not_running,
 };
 
 constexpr caf::atom_value error_category = caf::atom("breaker");

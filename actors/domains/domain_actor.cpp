@@ -3,6 +3,7 @@
 #include "actors/domains/home/home.hpp"
 #include "actors/domains/profile/profile.hpp"
 #include "actors/domains/services.hpp"
+#include "actors/domains/wallet/wallet.hpp"
 #include "runtime/registered_child.hpp"
 #include "runtime/log.hpp"
 
@@ -43,6 +44,8 @@ std::optional<caf::atom_value> domain_actor_name(std::string_view domain) {
     return caf::atom("dom.home");
   if (domain == "profile")
     return caf::atom("dom.prof");
+  if (domain == "wallet")
+    return caf::atom("dom.wallet");
   return std::nullopt;
 }
 
@@ -78,9 +81,10 @@ supervision::child_spec domain_child(std::string name, decide_fn decide,
 }
 
 std::vector<supervision::child_spec>
-conversation_domains(std::shared_ptr<const catalog> texts) {
+conversation_domains(std::shared_ptr<const catalog> texts, const settings& s) {
   return {domain_child(std::string{home_domain}, home::decide, texts),
-          domain_child("profile", profile::decide, texts)};
+          domain_child("profile", profile::decide, texts),
+          wallet::wallet_child(wallet::wallet_options_from(s, texts))};
 }
 
 } // namespace easymo::domains

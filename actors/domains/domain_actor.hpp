@@ -4,6 +4,7 @@
 #pragma once
 
 #include "actors/domains/protocol.hpp"
+#include "runtime/config.hpp"
 #include "runtime/supervisor/protocol.hpp"
 
 #include <caf/stateful_actor.hpp>
@@ -37,9 +38,10 @@ domain_actor::behavior_type domain(domain_pointer self, std::string name,
 supervision::child_spec domain_child(std::string name, decide_fn decide,
                                      std::shared_ptr<const catalog> texts);
 
-/// The children of the domains subtree that conversations need: home and
-/// profile.
+/// The children of the domains subtree that conversations need: home,
+/// profile and the wallet (actors/domains/wallet, which also talks to the
+/// ledger and the payment gateways `s` enables).
 std::vector<supervision::child_spec>
-conversation_domains(std::shared_ptr<const catalog> texts);
+conversation_domains(std::shared_ptr<const catalog> texts, const settings& s);
 
 } // namespace easymo::domains

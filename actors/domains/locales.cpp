@@ -1,6 +1,7 @@
 #include "actors/domains/locales.hpp"
 
 #include "actors/domains/services.hpp"
+#include "actors/domains/wallet/view.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,10 @@ std::vector<text_key> make_keys() {
     {"error.apology", k::text_body},
     {"error.slow_down", k::text_body},
   };
+  // The wallet's texts are listed with its view, next to the code that
+  // reads them.
+  auto& wallet_keys = wallet::view_keys();
+  out.insert(out.end(), wallet_keys.begin(), wallet_keys.end());
   // The home list's rows, and the "coming soon" answer of every service that
   // is not built yet.
   for (auto& svc : services) {
@@ -214,17 +219,33 @@ const std::string& catalog::get(language lang, std::string_view key) const {
   return it->second;
 }
 
+namespace {
+
+void fill_in(std::string& out, std::string_view name, std::string_view value) {
+  std::string marker = "{" + std::string{name} + "}";
+  for (auto pos = out.find(marker); pos != std::string::npos;
+       pos = out.find(marker, pos + value.size()))
+    out.replace(pos, marker.size(), value);
+}
+
+} // namespace
+
 std::string catalog::format(
   language lang, std::string_view key,
   std::initializer_list<std::pair<std::string_view, std::string_view>> args)
   const {
   std::string out = get(lang, key);
-  for (auto& [name, value] : args) {
-    std::string marker = "{" + std::string{name} + "}";
-    for (auto pos = out.find(marker); pos != std::string::npos;
-         pos = out.find(marker, pos + value.size()))
-      out.replace(pos, marker.size(), value);
-  }
+  for (auto& [name, value] : args)
+    fill_in(out, name, value);
+  return out;
+}
+
+std::string catalog::format(language lang, std::string_view key,
+                            const std::map<std::string, std::string>& args)
+  const {
+  std::string out = get(lang, key);
+  for (auto& [name, value] : args)
+    fill_in(out, name, value);
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,6 +88,10 @@ public:
     language lang, std::string_view key,
     std::initializer_list<std::pair<std::string_view, std::string_view>> args)
     const;
+
+  /// format() with the values in a map (replies built at run time).
+  std::string format(language lang, std::string_view key,
+                     const std::map<std::string, std::string>& args) const;
 
 private:
   std::array<table, language_count> texts_;

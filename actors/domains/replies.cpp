@@ -116,9 +116,25 @@ reply list_reply(std::string body, std::string list_button,
   return r;
 }
 
+reply image_reply(std::string link, std::string caption) {
+  reply r;
+  r.type = reply::kind::image;
+  r.link = std::move(link);
+  r.body = std::move(caption);
+  return r;
+}
+
 std::string violation(const reply& r) {
   if (r.type == reply::kind::text)
     return too_long("text body", r.body, limit_of(text_kind::text_body));
+  if (r.type == reply::kind::image) {
+    if (r.link.rfind("https://", 0) != 0 && r.link.rfind("http://", 0) != 0)
+      return "image: the link must be an http(s) URL";
+    // A caption is optional; when there is one, Meta allows 1024.
+    if (utf8_length(r.body) > limit_of(text_kind::interactive_body))
+      return "image caption over Meta's 1024 characters";
+    return {};
+  }
   if (auto why = too_long("interactive body", r.body,
                           limit_of(text_kind::interactive_body));
       !why.empty())
@@ -133,6 +149,11 @@ std::string render(const reply& r, const std::string& to) {
   if (r.type == reply::kind::text) {
     out["type"] = "text";
     out["text"] = {{"preview_url", false}, {"body", r.body}};
+  } else if (r.type == reply::kind::image) {
+    out["type"] = "image";
+    out["image"] = {{"link", r.link}};
+    if (!r.body.empty())
+      out["image"]["caption"] = r.body;
   } else {
     out["type"] = "interactive";
     out["interactive"] = interactive(r);

@@ -1,6 +1,7 @@
 // Outbound replies as domains produce them, and their Graph API bodies.
 //
-// A domain returns typed replies (text, reply buttons, a list); the session
+// A domain returns typed replies (text, reply buttons, a list, an image by
+// link); the session
 // renders each into the body of POST /{version}/{phone_number_id}/messages
 // when it commits the reply to the outbox. Meta's limits are checked here
 // (violation()), so a reply that would be refused with a 400 is a bug a unit
@@ -35,9 +36,12 @@ struct row {
 };
 
 struct reply {
-  enum class kind : uint8_t { text, buttons, list };
+  enum class kind : uint8_t { text, buttons, list, image };
   kind type = kind::text;
+  /// The text, or an image's caption.
   std::string body;
+  /// image: where WhatsApp fetches it (an https URL in live mode).
+  std::string link;
   /// list: the label of the button that opens the list, and the title of
   /// its one section.
   std::string list_button;
@@ -55,6 +59,8 @@ reply text_reply(std::string body);
 reply buttons_reply(std::string body, std::vector<button> buttons);
 reply list_reply(std::string body, std::string list_button,
                  std::string section_title, std::vector<row> rows);
+/// An image WhatsApp fetches from `link`, with `caption` under it.
+reply image_reply(std::string link, std::string caption);
 
 /// The first of Meta's limits `r` breaks, or "" when it is sendable.
 std::string violation(const reply& r);
@@ -75,8 +81,8 @@ typename Inspector::result_type inspect(Inspector& f, row& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reply& x) {
-  return f(caf::meta::type_name("reply"), x.type, x.body, x.list_button,
-           x.section_title, x.buttons, x.rows);
+  return f(caf::meta::type_name("reply"), x.type, x.body, x.link,
+           x.list_button, x.section_title, x.buttons, x.rows);
 }
 
 } // namespace easymo::domains

@@ -22,7 +22,7 @@ inline constexpr std::array<service, 8> services{{
   {"market", false},
   {"property", false},
   {"insurance", false},
-  {"wallet", false},
+  {"wallet", true},
   {"ai", false},
   {"profile", true},
 }};

@@ -66,6 +66,9 @@ attempt_result from_error(outbox_pointer self, const caf::error& err) {
       case breaker::errc::refused:
         out.what = outcome::refused;
         return out;
+      case breaker::errc::not_running:
+        out.what = outcome::breaker_open; // Restarting: as good as open.
+        return out;
     }
   }
   if (err == caf::sec::request_timeout)

@@ -114,6 +114,8 @@ std::optional<start_payment> parse_start(const nlohmann::json& body,
   out.msisdn = gateway::string_at(body, "msisdn");
   out.amount = *amount;
   out.cur = *cur;
+  // Optional: an operator retrying a start sends the same reference.
+  out.reference = gateway::string_at(body, "reference");
   return out;
 }
 
@@ -124,7 +126,8 @@ void start(admin_actor* self, const http::request& req, http::responder res) {
   if (!msg) {
     res(http::json_error(bhttp::status::bad_request,
                          "expected {\"wa_id\", \"gateway\", \"direction\", "
-                         "\"msisdn\", \"amount\", \"currency\"}"));
+                         "\"msisdn\", \"amount\", \"currency\"[, "
+                         "\"reference\"]}"));
     return;
   }
   auto target = directory::get(self->system(), actor_of(gateway));

@@ -1,6 +1,6 @@
 #include "actors/payments/checkout.hpp"
 
-#include "actors/gateways/protocol.hpp"
+#include "actors/breaker/call.hpp"
 #include "protocols/crypto/digest.hpp"
 
 #include <caf/all.hpp>
@@ -25,7 +25,7 @@ void give_up(caf::event_based_actor* self, const services& s, const intent& x,
 
 void create(caf::event_based_actor* self, const services& s,
             const checkout_gateway& g, intent x, promise rp) {
-  gateways::call(
+  breaker::call(
     self, s.gateway, g.calls, g.create(x),
     [self, s, g, x, rp](http::client_response& res) mutable {
       auto code = errc::refused_by_gateway;
@@ -60,7 +60,7 @@ using verified_fn = std::function<void(const caf::error&, gateway::pay_status)>;
 void read_back(caf::event_based_actor* self, const services& s,
                const checkout_gateway& g, const intent& x,
                std::function<void()> credited, verified_fn done) {
-  gateways::call(
+  breaker::call(
     self, s.gateway, g.calls, g.fetch(x.gateway_ref),
     [self, s, g, x, credited, done](http::client_response& answer) {
       auto rec = g.read_fetch(answer, x.gateway_ref);
@@ -87,13 +87,17 @@ void read_back(caf::event_based_actor* self, const services& s,
 
 } // namespace
 
-intent checkout_intent(const std::string& gateway, const start_payment& req) {
+std::optional<intent> checkout_intent(const std::string& gateway,
+                                      const start_payment& req) {
+  auto reference = reference_for(req);
+  if (!reference)
+    return std::nullopt;
   intent x;
   x.gateway = gateway;
   x.wa_id = req.wa_id;
   x.amount = req.amount;
   x.cur = req.cur;
-  x.reference = crypto::uuid_v4();
+  x.reference = std::move(*reference);
   x.correlation_id = req.correlation_id;
   return x;
 }
@@ -103,7 +107,14 @@ void start_checkout(caf::event_based_actor* self, const services& s,
                     std::chrono::seconds ttl, promise rp) {
   store_intent(
     self, s, std::move(x), ttl,
-    [self, s, g, rp](intent& stored) { create(self, s, g, stored, rp); },
+    [self, s, g, rp](intent& stored) mutable {
+      // Started before (a retried message): the same page, no new order.
+      if (stored.replayed)
+        rp.deliver(payment_started{g.name, stored.reference, stored.status,
+                                   stored.checkout_url, "", "", ""});
+      else
+        create(self, s, g, stored, rp);
+    },
     [self, rp](const caf::error& err) mutable {
       rp.deliver(make_error(errc::storage_failed, self->system().render(err)));
     });

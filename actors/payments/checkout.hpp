@@ -78,7 +78,9 @@ void poll_tick(caf::event_based_actor* self, const services& s,
                const checkout_gateway& g, caf::timespan interval,
                std::function<void()> credited);
 
-/// A new intent of a checkout gateway for `req`.
-intent checkout_intent(const std::string& gateway, const start_payment& req);
+/// A new intent of a checkout gateway for `req`; nothing when the caller's
+/// reference is not a UUID v4.
+std::optional<intent> checkout_intent(const std::string& gateway,
+                                      const start_payment& req);
 
 } // namespace easymo::payments

@@ -110,8 +110,11 @@ void send_when_debited(momo_actor* self, const intent& x, done_fn done) {
 
 caf::result<payment_started> start(momo_actor* self, start_payment& req) {
   auto& st = self->state;
-  if (req.amount <= 0 || !valid_msisdn(req.msisdn) || req.wa_id.empty())
-    return make_error(errc::invalid_request, "amount, msisdn and wa_id");
+  auto reference = reference_for(req);
+  if (req.amount <= 0 || !valid_msisdn(req.msisdn) || req.wa_id.empty()
+      || !reference)
+    return make_error(errc::invalid_request,
+                      "amount, msisdn, wa_id and a UUID v4 reference");
   if (req.dir == direction::disbursement && !st.opts.disbursement.complete())
     return make_error(errc::unsupported, "no MoMo disbursement credentials");
   ++st.counters.started;
@@ -122,7 +125,7 @@ caf::result<payment_started> start(momo_actor* self, start_payment& req) {
   x.msisdn = req.msisdn;
   x.amount = req.amount;
   x.cur = req.cur;
-  x.reference = crypto::uuid_v4();
+  x.reference = std::move(*reference);
   x.gateway_ref = x.reference;
   x.correlation_id = req.correlation_id;
   auto rp = self->make_response_promise<payment_started>();
@@ -148,6 +151,12 @@ caf::result<payment_started> start(momo_actor* self, start_payment& req) {
     self, st.opts.svc, x, st.opts.intent_ttl,
     [self, reply](intent& stored) {
       auto x = stored;
+      // Started before (a retried message): MoMo has it or the poller will
+      // send it; a second request-to-pay or debit must never follow.
+      if (x.replayed) {
+        reply(x, x.status, {});
+        return;
+      }
       auto sent = [reply, x](const caf::error& err) { reply(x, "pending", err); };
       if (x.dir == direction::collection) {
         send_payment(self, x, sent);

@@ -1,7 +1,7 @@
 // The MoMo actor's calls: tokens, authenticated calls, and sending a payment.
 #include "actors/payments/momo.hpp"
 
-#include "actors/gateways/protocol.hpp"
+#include "actors/breaker/call.hpp"
 #include "runtime/log.hpp"
 
 #include <caf/all.hpp>
@@ -33,8 +33,8 @@ void refresh_token(momo_actor* self, momo::product p) {
   auto& st = self->state;
   ++st.counters.token_refreshes;
   slot_of(self, p).refreshing = true;
-  gateways::call(
-    self, st.opts.svc.gateway, gateways::names::momo,
+  breaker::call(
+    self, st.opts.svc.gateway, breaker::names::momo,
     momo::token_request(st.opts.api, p, creds_of(self, p)),
     [self, p](http::client_response& res) {
       auto tok = momo::parse_token(res, self->state.opts.clock());
@@ -73,8 +73,8 @@ void call_once(momo_actor* self, momo::product p,
       on_error(token.error());
       return;
     }
-    gateways::call(
-      self, self->state.opts.svc.gateway, gateways::names::momo, make(*token),
+    breaker::call(
+      self, self->state.opts.svc.gateway, breaker::names::momo, make(*token),
       [=](http::client_response& res) {
         if (res.status == 401 && retry_on_401) {
           // Revoked or expired early: fetch a new token and try once more.

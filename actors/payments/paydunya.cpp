@@ -1,6 +1,6 @@
 #include "actors/payments/paydunya.hpp"
 
-#include "actors/gateways/protocol.hpp"
+#include "actors/breaker/call.hpp"
 #include "actors/payments/checkout.hpp"
 #include "actors/payments/fetch.hpp"
 #include "runtime/log.hpp"
@@ -19,7 +19,7 @@ namespace bhttp = boost::beast::http;
 checkout_gateway checkout_of(const paydunya::config& api) {
   checkout_gateway g;
   g.name = "paydunya";
-  g.calls = gateways::names::paydunya;
+  g.calls = breaker::names::paydunya;
   g.create = [api](const intent& x) {
     return paydunya::create_invoice(api, x.reference, x.amount,
                                     "EasyMO wallet top-up");
@@ -51,10 +51,13 @@ caf::result<payment_started> start(paydunya_actor* self, start_payment& req) {
     return make_error(errc::unsupported, "paydunya takes top-ups only");
   if (!paydunya::valid_amount(req.amount, req.cur) || req.wa_id.empty())
     return make_error(errc::invalid_request, "XOF 100 to 10,000,000");
+  auto x = checkout_intent("paydunya", req);
+  if (!x)
+    return make_error(errc::invalid_request, "a UUID v4 reference");
   ++st.started;
   auto rp = self->make_response_promise<payment_started>();
-  start_checkout(self, st.opts.svc, checkout_of(st.opts.api),
-                 checkout_intent("paydunya", req), st.opts.intent_ttl, rp);
+  start_checkout(self, st.opts.svc, checkout_of(st.opts.api), std::move(*x),
+                 st.opts.intent_ttl, rp);
   return rp;
 }
 
@@ -83,8 +86,8 @@ caf::result<gateway_day> reconcile(paydunya_actor* self,
                                    std::vector<recon_ref>& refs) {
   auto rp = self->make_response_promise<gateway_day>();
   auto one = [self](const recon_ref& r, one_fn cb) {
-    gateways::call(
-      self, self->state.opts.svc.gateway, gateways::names::paydunya,
+    breaker::call(
+      self, self->state.opts.svc.gateway, breaker::names::paydunya,
       paydunya::confirm_request(self->state.opts.api, r.reference),
       [cb, token = r.reference](http::client_response& res) {
         auto reply = paydunya::parse_confirm(res, token);

@@ -3,7 +3,7 @@
 // One actor per gateway (momo_ussd, momo, paydunya, revolut), each
 // registered under its name in runtime/directory.hpp. The wallet domain, the
 // admin API and the public webhook routes talk to them; they talk to the
-// gateway only through gateways::call (its breaker), to PostgreSQL only
+// gateway only through breaker::call (its breaker), to PostgreSQL only
 // through the db pool, and move money only through the ledger actor, after
 // the gateway itself has confirmed the payment.
 //
@@ -63,6 +63,11 @@ struct start_payment {
   int64_t amount = 0;
   ledger::currency cur = ledger::currency::RWF;
   std::string correlation_id;
+  /// The caller's own reference, a UUID v4 derived from its idempotency key
+  /// (crypto::uuid_v4_from): a start repeated with it answers the payment
+  /// it already started and calls nobody, so a retried message never pays
+  /// out twice. Empty: a fresh random reference.
+  std::string reference;
 };
 
 /// What the user needs next: a page to pay on, or a code to dial.
@@ -114,7 +119,7 @@ std::string render_error(uint8_t code, caf::atom_value category,
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, start_payment& x) {
   return f(caf::meta::type_name("start_payment"), x.wa_id, x.dir, x.msisdn,
-           x.amount, x.cur, x.correlation_id);
+           x.amount, x.cur, x.correlation_id, x.reference);
 }
 
 template <class Inspector>

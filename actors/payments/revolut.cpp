@@ -1,6 +1,6 @@
 #include "actors/payments/revolut.hpp"
 
-#include "actors/gateways/protocol.hpp"
+#include "actors/breaker/call.hpp"
 #include "actors/payments/checkout.hpp"
 #include "runtime/log.hpp"
 #include "runtime/supervisor/registered_child.hpp"
@@ -25,7 +25,7 @@ std::string header_of(const http::request& req, std::string_view name) {
 checkout_gateway checkout_of(const revolut::config& api) {
   checkout_gateway g;
   g.name = "revolut";
-  g.calls = gateways::names::revolut;
+  g.calls = breaker::names::revolut;
   g.create = [api](const intent& x) {
     return revolut::create_order(api, x.reference, x.amount, x.cur,
                                  "EasyMO wallet top-up");
@@ -57,10 +57,13 @@ caf::result<payment_started> start(revolut_actor* self, start_payment& req) {
     return make_error(errc::unsupported, "revolut takes top-ups only");
   if (req.amount <= 0 || req.cur != ledger::currency::EUR || req.wa_id.empty())
     return make_error(errc::invalid_request, "a positive EUR amount");
+  auto x = checkout_intent("revolut", req);
+  if (!x)
+    return make_error(errc::invalid_request, "a UUID v4 reference");
   ++st.started;
   auto rp = self->make_response_promise<payment_started>();
-  start_checkout(self, st.opts.svc, checkout_of(st.opts.api),
-                 checkout_intent("revolut", req), st.opts.intent_ttl, rp);
+  start_checkout(self, st.opts.svc, checkout_of(st.opts.api), std::move(*x),
+                 st.opts.intent_ttl, rp);
   return rp;
 }
 
@@ -112,8 +115,8 @@ struct listing {
 // the last one of the previous page.
 void next_page(revolut_actor* self, std::shared_ptr<listing> l,
                std::string created_before) {
-  gateways::call(
-    self, self->state.opts.svc.gateway, gateways::names::revolut,
+  breaker::call(
+    self, self->state.opts.svc.gateway, breaker::names::revolut,
     revolut::list_request(self->state.opts.api, l->from, l->to, created_before,
                           list_page_max),
     [self, l](http::client_response& res) {

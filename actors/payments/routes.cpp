@@ -3,6 +3,7 @@
 #include "actors/ledger/protocol.hpp"
 #include "actors/payments/admin.hpp"
 #include "actors/payments/protocol.hpp"
+#include "actors/ratelimit/http_guard.hpp"
 #include "actors/reconciliation/protocol.hpp"
 #include "runtime/routes.hpp"
 
@@ -20,27 +21,45 @@ void browser_return(http::request_ptr, http::responder res) {
                           "text/html; charset=utf-8"));
 }
 
+std::string client_address(const http::request& req) {
+  return req.remote.address().to_string();
+}
+
 } // namespace
+
+ratelimit::policy public_routes_policy(const settings& s) {
+  return ratelimit::per_key_policy(
+    "pay", static_cast<double>(s.payments_ratelimit_per_ip),
+    std::chrono::duration_cast<std::chrono::milliseconds>(
+      s.payments_ratelimit_window));
+}
 
 void add_public_routes(http::router& r, caf::actor_system& sys,
                        const settings& s) {
+  // One bucket per address for every payment route: each request may make
+  // the daemon call a gateway (a callback is read back from MoMo), so a
+  // flood must stop here, before it reaches a breaker.
+  auto limited = [&sys, pol = public_routes_policy(s)](http::handler h) {
+    return ratelimit::limited(sys, pol, client_address, std::move(h));
+  };
   auto webhook = webhook_atom::value;
   if (s.gateway_enabled("momo")) {
-    auto h = to_actor(sys, directory::pay_momo, webhook);
+    auto h = limited(to_actor(sys, directory::pay_momo, webhook));
     r.add(bhttp::verb::post, "/payments/momo/callback", h);
     r.add(bhttp::verb::put, "/payments/momo/callback", h);
   }
   if (s.gateway_enabled("momo_ussd"))
     r.add(bhttp::verb::get, "/payments/momo/qr",
-          to_actor(sys, directory::pay_ussd, qr_atom::value));
+          limited(to_actor(sys, directory::pay_ussd, qr_atom::value)));
   if (s.gateway_enabled("paydunya")) {
     r.add(bhttp::verb::post, "/payments/paydunya/ipn",
-          to_actor(sys, directory::pay_paydunya, webhook));
-    r.add(bhttp::verb::get, "/payments/paydunya/return", browser_return);
+          limited(to_actor(sys, directory::pay_paydunya, webhook)));
+    r.add(bhttp::verb::get, "/payments/paydunya/return",
+          limited(browser_return));
   }
   if (s.gateway_enabled("revolut"))
     r.add(bhttp::verb::post, "/payments/revolut/webhook",
-          to_actor(sys, directory::pay_revolut, webhook));
+          limited(to_actor(sys, directory::pay_revolut, webhook)));
 }
 
 void add_admin_routes(http::router& r, caf::actor_system& sys,

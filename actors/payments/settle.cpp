@@ -1,5 +1,6 @@
 #include "actors/payments/settle.hpp"
 
+#include "protocols/crypto/digest.hpp"
 #include "runtime/log.hpp"
 
 #include <caf/all.hpp>
@@ -251,6 +252,14 @@ void load_intent(caf::event_based_actor* self, const services& s,
     [found](std::optional<intent>& x) { found(std::move(x)); }, on_error);
 }
 
+std::optional<std::string> reference_for(const start_payment& req) {
+  if (req.reference.empty())
+    return crypto::uuid_v4();
+  if (!crypto::is_uuid_v4(req.reference))
+    return std::nullopt;
+  return req.reference;
+}
+
 void store_intent(caf::event_based_actor* self, const services& s, intent x,
                   std::chrono::seconds ttl, std::function<void(intent&)> stored,
                   done_fn on_error) {
@@ -258,7 +267,7 @@ void store_intent(caf::event_based_actor* self, const services& s, intent x,
     self, s, "payments.store",
     [x = std::move(x), ttl](pqxx::connection_base& c) {
       pqxx::work tx{c};
-      auto out = repo::insert(tx, x, ttl);
+      auto out = repo::insert_or_find(tx, x, ttl);
       tx.commit();
       return out;
     },

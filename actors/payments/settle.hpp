@@ -28,8 +28,8 @@ namespace easymo::payments {
 struct services {
   caf::actor pool;
   caf::actor ledger;
-  /// The gateway's breaker (or caller); null: the one registered under the
-  /// gateway's name in gateways::names (MoMo USSD and the Open API share
+  /// The gateway's breaker (a fake in tests); null: the one registered under the
+  /// gateway's name in breaker::names (MoMo USSD and the Open API share
   /// MTN's).
   caf::actor gateway;
 };
@@ -107,7 +107,14 @@ void load_intent(caf::event_based_actor* self, const services& s,
                  std::function<void(std::optional<intent>)> found,
                  done_fn on_error);
 
-/// Stores a new intent (written before any gateway call).
+/// The reference of the intent `req` starts: the caller's own (see
+/// start_payment::reference) or a fresh random UUID v4; nothing when the
+/// caller's is not a UUID v4.
+std::optional<std::string> reference_for(const start_payment& req);
+
+/// Stores a new intent (written before any gateway call), or finds the one
+/// a retried start stored before (`replayed`: the caller answers from it
+/// and calls nobody).
 void store_intent(caf::event_based_actor* self, const services& s, intent x,
                   std::chrono::seconds ttl, std::function<void(intent&)> stored,
                   done_fn on_error);

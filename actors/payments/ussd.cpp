@@ -31,7 +31,8 @@ caf::result<payment_started> start(ussd_actor* self, start_payment& req) {
   auto code = req.cur == ledger::currency::RWF ? ussd_code_for(o, req.amount)
                                                : std::nullopt;
   auto payer = momo::local_msisdn(req.msisdn);
-  if (!code || !payer || req.wa_id.empty())
+  auto reference = reference_for(req);
+  if (!code || !payer || req.wa_id.empty() || !reference)
     return make_error(errc::invalid_request, "RWF amount and a Rwandan phone");
   ++self->state.started;
   intent x;
@@ -40,7 +41,7 @@ caf::result<payment_started> start(ussd_actor* self, start_payment& req) {
   x.msisdn = "250" + payer->substr(1);
   x.amount = req.amount;
   x.cur = req.cur;
-  x.reference = crypto::uuid_v4();
+  x.reference = std::move(*reference);
   x.correlation_id = req.correlation_id;
   auto rp = self->make_response_promise<payment_started>();
   store_intent(
@@ -49,8 +50,9 @@ caf::result<payment_started> start(ussd_actor* self, start_payment& req) {
       auto& o = self->state.opts;
       momo::qr_link link{stored.reference, stored.amount,
                          unix_now(o) + o.qr_ttl.count()};
+      // A retried start gets the same code again: it is the amount's.
       rp.deliver(payment_started{
-        "momo_ussd", stored.reference, "created", "", code,
+        "momo_ussd", stored.reference, stored.status, "", code,
         momo::tel_link(code),
         o.public_url + "/payments/momo/qr?" + momo::qr_query(link, o.url_secret)});
     },

@@ -1,7 +1,7 @@
 // USSD payments confirmed by the MoMo statement (see ussd.hpp).
 #include "actors/payments/ussd.hpp"
 
-#include "actors/gateways/protocol.hpp"
+#include "actors/breaker/call.hpp"
 #include "persistence/ledger/repository.hpp"
 #include "protocols/momo/statement.hpp"
 #include "runtime/log.hpp"
@@ -101,8 +101,8 @@ caf::result<gateway_day> statement_of_day(ussd_actor* self,
   if (o.report_url.empty())
     return make_error(errc::unsupported, "no momo-report-url");
   auto rp = self->make_response_promise<gateway_day>();
-  gateways::call(
-    self, o.svc.gateway, gateways::names::momo,
+  breaker::call(
+    self, o.svc.gateway, breaker::names::momo,
     momo::statement_request(o.report_url, o.report_token, day, o.timeout),
     [self, rp](http::client_response& res) mutable {
       if (gateway::classify(res.status) != gateway::answer::ok) {

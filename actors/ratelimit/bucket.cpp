@@ -56,6 +56,14 @@ policy messages_policy(double per_minute, double global_per_second) {
           {global_per_second, global_per_second}};
 }
 
+policy per_key_policy(std::string name, double count,
+                      std::chrono::milliseconds window) {
+  auto seconds = std::chrono::duration<double>(window).count();
+  if (count <= 0 || seconds <= 0)
+    return {std::move(name), {0, 0}, {0, 0}};
+  return {std::move(name), {count / seconds, count}, {0, 0}};
+}
+
 uint32_t retry_after_seconds(const decision& d) {
   return std::max<uint32_t>(1, (d.retry_after_ms + 999) / 1000);
 }

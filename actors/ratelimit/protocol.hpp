@@ -26,6 +26,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -80,6 +81,11 @@ public:
 /// the same size) and `global_per_second` for all users together (burst of
 /// one second's worth). A rate of 0 turns that bucket off.
 policy messages_policy(double per_minute, double global_per_second);
+
+/// A policy of `count` requests per `window` for each key (a burst of the
+/// same size), with no shared bucket; a count of 0 turns it off.
+policy per_key_policy(std::string name, double count,
+                      std::chrono::milliseconds window);
 
 /// The Retry-After header value for a refusal: whole seconds, at least 1.
 uint32_t retry_after_seconds(const decision& d);

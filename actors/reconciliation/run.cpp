@@ -4,7 +4,7 @@
 #include "actors/reconciliation/compare.hpp"
 #include "actors/reconciliation/reconciliation.hpp"
 
-#include "actors/gateways/protocol.hpp"
+#include "actors/breaker/call.hpp"
 #include "actors/payments/protocol.hpp"
 #include "protocols/slack/slack.hpp"
 #include "runtime/log.hpp"
@@ -153,8 +153,8 @@ void alert(actor* self, const std::string& day, const std::string& gateway,
     mark_alerted(self, day, gateway);
     return;
   }
-  gateways::call(
-    self, o.svc.gateway, gateways::names::slack,
+  breaker::call(
+    self, o.svc.gateway, breaker::names::slack,
     slack::message(o.slack_url, text, o.slack_timeout),
     [=](http::client_response& res) {
       if (slack::accepted(res.status)) {

@@ -68,11 +68,16 @@ std::optional<std::string> keyword_table::load(const std::string& path,
 }
 
 bool keyword_table::add(std::string_view word, std::string_view target_id) {
+  constexpr std::string_view prefix_mark = " *";
+  bool prefix = word.size() > prefix_mark.size()
+                && word.substr(word.size() - prefix_mark.size()) == prefix_mark;
+  if (prefix)
+    word.remove_suffix(prefix_mark.size());
   auto t = parse_target(target_id);
   auto key = normalize(word);
   if (!t || key.empty())
     return false;
-  auto [it, inserted] = words_.emplace(key, *t);
+  auto [it, inserted] = (prefix ? prefixes_ : words_).emplace(key, *t);
   if (inserted)
     return true;
   auto& old = it->second;
@@ -81,8 +86,17 @@ bool keyword_table::add(std::string_view word, std::string_view target_id) {
 }
 
 const target* keyword_table::find(const std::string& normalized) const {
-  auto it = words_.find(normalized);
-  return it == words_.end() ? nullptr : &it->second;
+  if (auto it = words_.find(normalized); it != words_.end())
+    return &it->second;
+  // Normalized text has single spaces: each space ends a candidate prefix,
+  // and the longest candidate that is one wins.
+  const target* found = nullptr;
+  for (auto space = normalized.find(' '); space != std::string::npos;
+       space = normalized.find(' ', space + 1))
+    if (auto it = prefixes_.find(normalized.substr(0, space));
+        it != prefixes_.end())
+      found = &it->second;
+  return found;
 }
 
 const char* to_string(source s) {

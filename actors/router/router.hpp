@@ -6,7 +6,10 @@
 //      (the ids of our own buttons and list rows);
 //   2. a keyword in English, French or Kinyarwanda from
 //      config/locales/keywords.json, matched against the whole message after
-//      normalize() (so "MENU", "Marché!" and "  ahabanza " match);
+//      normalize() (so "MENU", "Marché!" and "  ahabanza " match); a word
+//      written with a trailing " *" matches a message that starts with it
+//      and goes on ("send *": "send 5000 to 0788123456"), the longest such
+//      word winning;
 //   3. the continuation of the active flow;
 //   4. otherwise the home menu.
 // A service that has no domain actor yet is answered by the home domain
@@ -44,17 +47,19 @@ public:
   static std::optional<std::string> load(const std::string& path,
                                          keyword_table& out);
 
-  /// Adds `word` (normalized here); false when the target is invalid or the
-  /// word already leads elsewhere.
+  /// Adds `word` (normalized here; a trailing " *" makes it a prefix);
+  /// false when the target is invalid or the word already leads elsewhere.
   bool add(std::string_view word, std::string_view target_id);
 
-  /// The target of an already normalized text, if any.
+  /// The target of an already normalized text, if any: a whole-message
+  /// word first, else the longest prefix followed by more words.
   const target* find(const std::string& normalized) const;
 
-  size_t size() const { return words_.size(); }
+  size_t size() const { return words_.size() + prefixes_.size(); }
 
 private:
   std::unordered_map<std::string, target> words_;
+  std::unordered_map<std::string, target> prefixes_;
 };
 
 /// What the router reads from one message and the session.

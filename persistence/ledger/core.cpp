@@ -19,10 +19,10 @@ constexpr const char* errc_names[] = {
   "insufficient_funds", "daily_limit_exceeded", "duplicate_reference",
   "rejected_by_database", "idempotency_conflict", "transfer_not_found",
   "not_pending",   "unavailable",          "overloaded",
-  "storage_failed",
+  "storage_failed", "balance_overflow",
 };
 static_assert(std::size(errc_names)
-              == static_cast<size_t>(errc::storage_failed) + 1);
+              == static_cast<size_t>(errc::balance_overflow) + 1);
 
 constexpr const char* account_kind_names[] = {"", "wallet", "clearing", "fees",
                                               "revenue"};
@@ -50,6 +50,23 @@ bool printable(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char ch) {
     return static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
   });
+}
+
+// Whether `x + delta` fits in int64 (delta may be negative). Amounts are
+// bounded, balances are not: a clearing account may run far negative and a
+// revenue account far positive, so a sum must be checked, never wrapped.
+bool fits(int64_t x, int64_t delta) {
+  int64_t sum = 0;
+  return !__builtin_add_overflow(x, delta, &sum);
+}
+
+// Whether applying the request's amount keeps every field it touches in
+// range: the hold (held transfers) or both balances (posted ones).
+bool fits_transfer(const account_state& debit, const account_state& credit,
+                   int64_t amount, bool held) {
+  if (held)
+    return fits(debit.held, amount);
+  return fits(debit.balance, -amount) && fits(credit.balance, amount);
 }
 
 } // namespace
@@ -180,6 +197,11 @@ decision decide(const transfer_request& req, account_state& debit,
     out.error = errc::insufficient_funds;
     return out;
   }
+  bool held = req.amount > pol.review_threshold(req.cur);
+  if (!fits_transfer(debit, credit, req.amount, held)) {
+    out.error = errc::balance_overflow;
+    return out;
+  }
   bool limited = debit.kind == account_kind::wallet;
   if (limited) {
     auto limit = debit.daily_limit.value_or(pol.daily_limit(req.cur));
@@ -192,7 +214,7 @@ decision decide(const transfer_request& req, account_state& debit,
   }
   out.debit.account = debit.id;
   out.credit.account = credit.id;
-  if (req.amount > pol.review_threshold(req.cur)) {
+  if (held) {
     out.status = transfer_status::pending;
     out.debit.held = req.amount;
     debit.held += req.amount;
@@ -213,6 +235,11 @@ decision approve_held(const transfer_record& t, account_state& debit,
   // not there means the row was changed behind the ledger's back.
   assert(debit.held >= t.amount);
   decision out;
+  if (!fits(credit.balance, t.amount) || !fits(debit.balance, -t.amount)) {
+    out.error = errc::balance_overflow;
+    out.status = transfer_status::pending;
+    return out;
+  }
   out.status = transfer_status::posted;
   out.debit = {debit.id, -t.amount, -t.amount, std::nullopt};
   out.credit = {credit.id, t.amount, 0, std::nullopt};

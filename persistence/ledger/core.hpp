@@ -53,6 +53,9 @@ enum class errc : uint8_t {
   unavailable,
   overloaded,
   storage_failed,
+  // A refusal decided against the accounts (stored): the transfer would take
+  // a balance, a hold or a day's usage past what int64 holds.
+  balance_overflow,
 };
 
 constexpr caf::atom_value error_category = caf::atom("ledger");
@@ -217,7 +220,8 @@ errc validate(const transfer_request& req);
 decision decide(const transfer_request& req, account_state& debit,
                 account_state& credit, const policy& pol);
 
-/// Approving a held transfer: the hold becomes a real debit.
+/// Approving a held transfer: the hold becomes a real debit (refused with
+/// balance_overflow, states untouched, should the credit not fit).
 decision approve_held(const transfer_record& t, account_state& debit,
                       account_state& credit);
 

@@ -54,6 +54,11 @@ outcome settle(pqxx::transaction_base& tx, int64_t id, bool approving,
   auto& debit = accounts.at(t.debit);
   auto d = approving ? approve_held(t, debit, accounts.at(t.credit))
                      : reject_held(t, debit, same_day);
+  if (d.error != errc::none) {
+    // Still held: an operator may reject it, which always fits.
+    out.error = d.error;
+    return out;
+  }
   auto when = approving ? "posted_at" : "voided_at";
   tx.exec("UPDATE ledger_transfers SET status = '"
           + std::string{to_string(target)} + "', " + when

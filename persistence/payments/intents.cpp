@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace easymo::payments {
 
@@ -88,19 +89,28 @@ std::string refund_key(const std::string& gateway, const std::string& ref) {
 
 namespace repo {
 
-intent insert(pqxx::transaction_base& tx, intent x, std::chrono::seconds ttl) {
+intent insert_or_find(pqxx::transaction_base& tx, intent x,
+                      std::chrono::seconds ttl) {
   set_correlation(tx, x.correlation_id);
-  auto row = tx.exec_params1(
+  auto rows = tx.exec_params(
     "INSERT INTO payment_intents (gateway, direction, wa_id, msisdn, amount,"
     " currency, reference, gateway_ref, correlation_id, expires_at)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
     " now() + make_interval(secs => $10::float8))"
-    " RETURNING " EASYMO_INTENT_COLUMNS,
+    " ON CONFLICT DO NOTHING RETURNING " EASYMO_INTENT_COLUMNS,
     x.gateway, std::string{to_string(x.dir)}, x.wa_id, or_null(x.msisdn),
     x.amount, std::string{ledger::code(x.cur)}, x.reference,
     or_null(x.gateway_ref), or_null(x.correlation_id),
     static_cast<double>(ttl.count()));
-  return intent_from_row(row);
+  if (!rows.empty())
+    return intent_from_row(rows[0]);
+  auto found = by_reference(tx, x.gateway, x.reference);
+  if (!found || found->wa_id != x.wa_id || found->dir != x.dir
+      || found->amount != x.amount || found->cur != x.cur)
+    throw std::logic_error("payment reference reused for another payment: "
+                           + x.reference);
+  found->replayed = true;
+  return *found;
 }
 
 std::optional<intent> by_reference(pqxx::transaction_base& tx,

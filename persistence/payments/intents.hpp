@@ -45,6 +45,9 @@ struct intent {
   /// RFC 3339 UTC, as stored.
   std::string created_at;
   bool expired = false; // expires_at has passed (computed by the query).
+  /// insert_or_find found it already stored: a start retried under the
+  /// caller's own reference (not a column).
+  bool replayed = false;
 
   bool open() const { return status == "created" || status == "pending"; }
 };
@@ -55,7 +58,7 @@ typename Inspector::result_type inspect(Inspector& f, intent& x) {
            x.wa_id, x.msisdn, x.amount, x.cur, x.reference, x.gateway_ref,
            x.status, x.gateway_status, x.reason, x.checkout_url, x.transfer_id,
            x.refund_transfer_id, x.checks, x.correlation_id, x.created_at,
-           x.expired);
+           x.expired, x.replayed);
 }
 
 /// The ledger idempotency key of the intent's money movement: a retry, a
@@ -68,8 +71,12 @@ std::string refund_key(const std::string& gateway, const std::string& ref);
 namespace repo {
 
 /// Stores a new intent that expires after `ttl`; returns it with its id
-/// and created_at. The (gateway, reference) pair must be new.
-intent insert(pqxx::transaction_base& tx, intent x, std::chrono::seconds ttl);
+/// and created_at. When the gateway already has an intent with x's
+/// reference (a start retried under the caller's own reference), that one
+/// is returned with `replayed` set and nothing is written; one for another
+/// user, direction, amount or currency is refused (std::logic_error).
+intent insert_or_find(pqxx::transaction_base& tx, intent x,
+                      std::chrono::seconds ttl);
 
 std::optional<intent> by_reference(pqxx::transaction_base& tx,
                                    const std::string& gateway,

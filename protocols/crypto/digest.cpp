@@ -100,14 +100,26 @@ std::string random_bytes(size_t n) {
   return out;
 }
 
-std::string uuid_v4() {
-  auto raw = random_bytes(16);
-  // Version 4 in the high nibble of byte 6, variant 10 in byte 8.
+namespace {
+
+// 16 bytes as a version 4 UUID: version in the high nibble of byte 6,
+// variant 10 in byte 8.
+std::string format_uuid_v4(std::string raw) {
   raw[6] = static_cast<char>((raw[6] & 0x0f) | 0x40);
   raw[8] = static_cast<char>((raw[8] & 0x3f) | 0x80);
-  auto hex = to_hex(bytes_of(raw), raw.size());
+  auto hex = to_hex(bytes_of(raw), 16);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4)
          + "-" + hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+} // namespace
+
+std::string uuid_v4() {
+  return format_uuid_v4(random_bytes(16));
+}
+
+std::string uuid_v4_from(std::string_view seed) {
+  return format_uuid_v4(*from_hex(sha256_hex(seed)));
 }
 
 bool is_uuid_v4(std::string_view text) {

@@ -42,6 +42,12 @@ std::string random_bytes(size_t n);
 /// MoMo requires for X-Reference-Id.
 std::string uuid_v4();
 
+/// A UUID in version 4 form made from SHA-256 of `seed`: the same seed, the
+/// same UUID. For references a retry must repeat (a payment started from a
+/// WhatsApp message that may be processed twice); guessable from the seed,
+/// so never for anything secret.
+std::string uuid_v4_from(std::string_view seed);
+
 /// Whether `text` is a canonical UUID of version 4 (either case).
 bool is_uuid_v4(std::string_view text);
 

@@ -18,10 +18,23 @@ std::optional<http_result> http_request(uint16_t port, const std::string& method
                                         const std::string& body,
                                         const header_list& headers,
                                         std::chrono::milliseconds timeout) {
+  return http_request_from({}, port, method, target, body, headers, timeout);
+}
+
+std::optional<http_result>
+http_request_from(const std::string& source, uint16_t port,
+                  const std::string& method, const std::string& target,
+                  const std::string& body, const header_list& headers,
+                  std::chrono::milliseconds timeout) {
   try {
     asio::io_context io;
     beast::tcp_stream stream{io};
     stream.expires_after(timeout);
+    if (!source.empty()) {
+      // Bound before connecting, so the server sees this address.
+      stream.socket().open(asio::ip::tcp::v4());
+      stream.socket().bind({asio::ip::make_address(source), 0});
+    }
     stream.connect({asio::ip::make_address("127.0.0.1"), port});
     bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method),
                                            target, 11};

@@ -27,6 +27,14 @@ http_request(uint16_t port, const std::string& method, const std::string& target
              const std::string& body = {}, const header_list& headers = {},
              std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+/// http_request from the local address `source` (any of 127.0.0.0/8 on
+/// Linux), as if from another client: per-address limits tell them apart.
+std::optional<http_result>
+http_request_from(const std::string& source, uint16_t port,
+                  const std::string& method, const std::string& target,
+                  const std::string& body = {}, const header_list& headers = {},
+                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
 inline std::optional<http_result> http_get(uint16_t port,
                                            const std::string& target,
                                            const header_list& headers = {}) {

@@ -28,6 +28,9 @@ payments_env::payments_env(const std::string& label,
            {"EASYMO_PAYMENTS_GATEWAYS", gateways},
            {"EASYMO_PUBLIC_URL", public_url},
            {"EASYMO_PAYMENTS_GATEWAY_TIMEOUT", "2s"},
+           // Every simulator calls back from 127.0.0.1, one address: the
+           // per-address limit has its own test (payments_ratelimit).
+           {"EASYMO_PAYMENTS_RATELIMIT_PER_IP", "0"},
            {"EASYMO_MOMO_MERCHANT_CODE", "123456"},
            {"EASYMO_MOMO_REPORT_URL", momo.statement_url()},
            {"EASYMO_MOMO_BASE_URL", momo.base_url()},
@@ -128,6 +131,35 @@ void payments_env::exec(const std::string& sql) {
   pqxx::work tx{c};
   tx.exec(sql);
   tx.commit();
+}
+
+std::string payments_env::today() {
+  pqxx::connection c{db.url()};
+  pqxx::read_transaction tx{c};
+  return tx.exec1("SELECT to_char(now() AT TIME ZONE 'Africa/Kigali',"
+                  " 'YYYY-MM-DD')")[0]
+    .as<std::string>();
+}
+
+nlohmann::json payments_env::reconcile(const std::string& day,
+                                       const std::string& gateway) {
+  auto r = admin("POST", "/admin/reconciliations/run", {{"date", day}});
+  if (r.status != 200 || !r.body.contains("runs"))
+    return nullptr;
+  for (auto& row : r.body["runs"])
+    if (row.value("gateway", "") == gateway)
+      return row;
+  return nullptr;
+}
+
+nlohmann::json payments_env::breaker(const std::string& gateway) {
+  auto r = admin("GET", "/admin/breakers");
+  if (r.status != 200 || !r.body.contains("breakers"))
+    return nullptr;
+  for (auto& b : r.body["breakers"])
+    if (b.value("gateway", "") == gateway)
+      return b;
+  return nullptr;
 }
 
 int64_t payments_env::balance(const std::string& wa_id,

@@ -66,6 +66,17 @@ public:
   /// Runs SQL on the daemon's database (seeding reconciliation days).
   void exec(const std::string& sql);
 
+  /// Today in Africa/Kigali as the database dates payments (YYYY-MM-DD).
+  std::string today();
+
+  /// POST /admin/reconciliations/run for `day`: the stored row of
+  /// `gateway` (null when the run failed or has none).
+  nlohmann::json reconcile(const std::string& day, const std::string& gateway);
+
+  /// The breaker of `gateway` as GET /admin/breakers shows it (null when
+  /// the board does not list it).
+  nlohmann::json breaker(const std::string& gateway);
+
   uint16_t public_port() const { return http_port_; }
 
   /// Silences this process's own log (simulators, migrations) unless

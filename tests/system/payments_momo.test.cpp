@@ -163,3 +163,35 @@ BOOST_AUTO_TEST_CASE(a_withdrawal_beyond_the_balance_is_refused_by_the_ledger) {
   BOOST_CHECK(a.body.value("error", "").find("insufficient_funds")
               != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(a_withdrawal_retried_with_its_reference_pays_out_once) {
+  auto wa = std::string{"250788100011"};
+  auto top = topup(wa, "9000");
+  env().momo.settle(top, "SUCCESSFUL");
+  BOOST_REQUIRE(env().wait_status("momo", top, "succeeded"));
+  // The wallet derives the reference from the WhatsApp message, so the
+  // session retrying that message starts the same withdrawal again.
+  auto ref = std::string{"6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b"};
+  nlohmann::json body{{"gateway", "momo"},   {"direction", "disbursement"},
+                      {"wa_id", wa},         {"msisdn", wa},
+                      {"amount", "4000"},    {"currency", "RWF"},
+                      {"reference", ref}};
+  auto first = env().admin("POST", "/admin/payments/start", body);
+  BOOST_REQUIRE_MESSAGE(first.status == 200, first.body.dump());
+  BOOST_CHECK_EQUAL(first.body.value("reference", ""), ref);
+  BOOST_REQUIRE(test::eventually([&] { return env().momo.payment(ref).has_value(); }));
+  auto again = env().admin("POST", "/admin/payments/start", body);
+  BOOST_REQUIRE_MESSAGE(again.status == 200, again.body.dump());
+  BOOST_CHECK_EQUAL(again.body.value("reference", ""), ref);
+  BOOST_CHECK_EQUAL(env().balance(wa, "RWF"), 5000);
+  BOOST_CHECK_EQUAL(env().scalar("SELECT count(*) FROM payment_intents"
+                                 " WHERE reference = '" + ref + "'"),
+                    1);
+  BOOST_CHECK_EQUAL(env().scalar("SELECT count(*) FROM ledger_transfers"
+                                 " WHERE idempotency_key = 'pay:momo:" + ref + "'"),
+                    1);
+  // The same reference for another payment is refused, not merged.
+  body["amount"] = "3000";
+  BOOST_CHECK_NE(env().admin("POST", "/admin/payments/start", body).status, 200);
+  BOOST_CHECK_EQUAL(env().balance(wa, "RWF"), 5000);
+}

@@ -7,7 +7,6 @@
 #include "tests/support/payments_env.hpp"
 
 #include <boost/test/unit_test.hpp>
-#include <pqxx/pqxx>
 
 #include <set>
 
@@ -31,23 +30,14 @@ std::string paid_order(const std::string& wa, const std::string& amount) {
   return id;
 }
 
-// The day of the payments, as the database dates them.
 std::string today() {
-  pqxx::connection c{env().db.url()};
-  pqxx::read_transaction tx{c};
-  return tx.exec1("SELECT to_char(now() AT TIME ZONE 'Africa/Kigali',"
-                  " 'YYYY-MM-DD')")[0]
-    .as<std::string>();
+  return env().today();
 }
 
 nlohmann::json run(const std::string& gateway_filter) {
-  auto r = env().admin("POST", "/admin/reconciliations/run", {{"date", today()}});
-  BOOST_REQUIRE_MESSAGE(r.status == 200, r.body.dump());
-  for (auto& row : r.body["runs"])
-    if (row["gateway"] == gateway_filter)
-      return row;
-  BOOST_FAIL("no row for " + gateway_filter);
-  return {};
+  auto row = env().reconcile(today(), gateway_filter);
+  BOOST_REQUIRE_MESSAGE(row.is_object(), "no row for " + gateway_filter);
+  return row;
 }
 
 std::map<std::string, std::string> kinds_by_ref(const nlohmann::json& row) {

@@ -172,6 +172,15 @@ class EasymoctlTest(unittest.TestCase):
         self.assertEqual([o["id"] for o in chat.options],
                          ["rides:open", "profile:open"])
 
+    def test_an_image_shows_its_link_and_caption(self):
+        qr = {"messaging_product": "whatsapp", "to": "250788123456",
+              "type": "image",
+              "image": {"link": "http://127.0.0.1:8080/payments/momo/qr?r=1",
+                        "caption": "Or scan this code"}}
+        self.assertEqual(ctl.render(qr),
+                         "[image] http://127.0.0.1:8080/payments/momo/qr?r=1\n"
+                         "Or scan this code")
+
     def test_a_number_taps_the_row_or_button(self):
         self.fake.replies += [[MENU], [CARD], [TEXT]]
         chat = self.chat()

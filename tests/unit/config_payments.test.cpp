@@ -97,6 +97,7 @@ BOOST_AUTO_TEST_CASE(live_ussd_needs_a_merchant_code_or_a_phone) {
                                 "EASYMO_WHATSAPP_APP_SECRET=app-secret",
                                 "EASYMO_WHATSAPP_VERIFY_TOKEN=verify",
                                 "EASYMO_WHATSAPP_TOKEN=token",
+                                "EASYMO_WHATSAPP_PHONE_NUMBER_ID=1066",
                                 "EASYMO_ADMIN_TOKEN=admin-token",
                                 "EASYMO_PAYMENTS_URL_SECRET=url-secret"};
   app_config cfg;

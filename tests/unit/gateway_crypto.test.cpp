@@ -70,3 +70,15 @@ BOOST_AUTO_TEST_CASE(is_uuid_v4_refuses_other_versions_and_shapes) {
   BOOST_CHECK(!crypto::is_uuid_v4("g72025f5-5cd1-4630-99e4-8ba4722fad56"));
   BOOST_CHECK(!crypto::is_uuid_v4(""));
 }
+
+BOOST_AUTO_TEST_CASE(uuid_v4_from_a_seed_is_its_sha256_in_uuid_form) {
+  // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223..., with the version
+  // nibble and the variant bits set.
+  BOOST_CHECK_EQUAL(crypto::uuid_v4_from("abc"),
+                    "ba7816bf-8f01-4fea-8141-40de5dae2223");
+  BOOST_CHECK_EQUAL(crypto::uuid_v4_from("wallet:1"),
+                    crypto::uuid_v4_from("wallet:1"));
+  BOOST_CHECK_NE(crypto::uuid_v4_from("wallet:1"),
+                 crypto::uuid_v4_from("wallet:2"));
+  BOOST_CHECK(crypto::is_uuid_v4(crypto::uuid_v4_from("")));
+}

@@ -214,6 +214,57 @@ BOOST_AUTO_TEST_CASE(rejecting_a_hold_releases_money_and_todays_usage) {
   BOOST_CHECK_EQUAL(a.day_debited, 400);
 }
 
+BOOST_AUTO_TEST_CASE(a_credit_that_would_overflow_is_refused_not_wrapped) {
+  constexpr auto max = std::numeric_limits<int64_t>::max();
+  // The figures UBSan caught: 9223372036854775707 + 500.
+  auto a = wallet(1, 1'000);
+  auto revenue = wallet(2, max - 100);
+  revenue.kind = account_kind::revenue;
+  revenue.allow_negative = true;
+  auto d = decide(req(1, 2, 500), a, revenue, {});
+  BOOST_CHECK(d.error == errc::balance_overflow);
+  BOOST_CHECK_EQUAL(a.balance, 1'000);
+  BOOST_CHECK_EQUAL(a.day_debited, 0);
+  BOOST_CHECK_EQUAL(revenue.balance, max - 100);
+  // Exactly up to the bound still posts.
+  BOOST_CHECK(decide(req(1, 2, 100), a, revenue, {}).error == errc::none);
+  BOOST_CHECK_EQUAL(revenue.balance, max);
+}
+
+BOOST_AUTO_TEST_CASE(a_debit_that_would_underflow_is_refused_not_wrapped) {
+  constexpr auto min = std::numeric_limits<int64_t>::min();
+  auto momo = clearing(1);
+  momo.balance = min + 10;
+  auto a = wallet(2, 0);
+  BOOST_CHECK(decide(req(1, 2, 11), momo, a, {}).error
+              == errc::balance_overflow);
+  BOOST_CHECK_EQUAL(momo.balance, min + 10);
+  BOOST_CHECK_EQUAL(a.balance, 0);
+  BOOST_CHECK(decide(req(1, 2, 10), momo, a, {}).error == errc::none);
+  BOOST_CHECK_EQUAL(momo.balance, min);
+}
+
+BOOST_AUTO_TEST_CASE(approving_a_hold_that_would_overflow_keeps_it_held) {
+  constexpr auto max = std::numeric_limits<int64_t>::max();
+  policy pol;
+  pol.review_threshold_major = 100;
+  auto a = wallet(1, 1'000);
+  auto b = wallet(2, 0);
+  BOOST_REQUIRE(decide(req(1, 2, 500), a, b, pol).status
+                == transfer_status::pending);
+  b.balance = max - 499; // Credited meanwhile by others.
+  transfer_record t;
+  t.amount = 500;
+  t.status = transfer_status::pending;
+  auto d = approve_held(t, a, b);
+  BOOST_CHECK(d.error == errc::balance_overflow);
+  BOOST_CHECK(d.status == transfer_status::pending);
+  BOOST_CHECK_EQUAL(a.held, 500);
+  BOOST_CHECK_EQUAL(a.balance, 1'000);
+  BOOST_CHECK_EQUAL(b.balance, max - 499);
+  BOOST_CHECK_EQUAL(to_string(errc::balance_overflow), "balance_overflow");
+}
+
 BOOST_AUTO_TEST_CASE(accounts_lock_in_ascending_order_once_each) {
   std::vector<transfer_request> reqs{req(9, 3, 1), req(3, 9, 1), req(5, 1, 1)};
   BOOST_CHECK((lock_order(reqs) == std::vector<int64_t>{1, 3, 5, 9}));
@@ -226,7 +277,7 @@ BOOST_AUTO_TEST_CASE(accounts_lock_in_ascending_order_once_each) {
 }
 
 BOOST_AUTO_TEST_CASE(errors_have_names_that_round_trip) {
-  for (int i = 1; i <= static_cast<int>(errc::storage_failed); ++i) {
+  for (int i = 1; i <= static_cast<int>(errc::balance_overflow); ++i) {
     auto code = static_cast<errc>(i);
     BOOST_CHECK(parse_errc(to_string(code)) == code);
   }

@@ -5,7 +5,7 @@
 // the wall clock and CAF's clock together, as they move in production.
 #define CAF_SUITE reconciliation_schedule
 
-#include "actors/gateways/protocol.hpp"
+#include "actors/breaker/call.hpp"
 #include "actors/payments/protocol.hpp"
 #include "actors/reconciliation/reconciliation.hpp"
 #include "persistence/db/protocol.hpp"
@@ -69,7 +69,7 @@ struct fake_slack_state {
 
 behavior fake_slack(stateful_actor<fake_slack_state>* self) {
   return {
-    [=](gateways::call_atom, http::client_request& req) {
+    [=](breaker::call_atom, http::client_request& req) {
       self->state.bodies.push_back(req.body);
       return http::client_response{200, {}, "ok"};
     },

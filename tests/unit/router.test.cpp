@@ -115,8 +115,10 @@ BOOST_AUTO_TEST_CASE(keywords_in_three_languages) {
     check_route(text(kw, word), source::keyword, "home", "soon", "jobs");
   for (auto word : {"ride", "Moto", "TAXI"})
     check_route(text(kw, word), source::keyword, "home", "soon", "rides");
-  for (auto word : {"wallet", "konti", "portefeuille"})
-    check_route(text(kw, word), source::keyword, "home", "soon", "wallet");
+  for (auto word : {"wallet", "Portefeuille", "ikofi"})
+    check_route(text(kw, word), source::keyword, "wallet", "open");
+  for (auto word : {"balance", "Solde", "konti"})
+    check_route(text(kw, word), source::keyword, "wallet", "balance");
   for (auto word : {"profile", "profil", "umwirondoro"})
     check_route(text(kw, word), source::keyword, "profile", "open");
   for (auto word : {"language", "Langue", "ururimi"})
@@ -125,10 +127,45 @@ BOOST_AUTO_TEST_CASE(keywords_in_three_languages) {
   check_route(text(kw, "Français"), source::keyword, "profile", "lang", "fr");
 }
 
+BOOST_AUTO_TEST_CASE(a_command_with_arguments_goes_by_its_first_words) {
+  auto kw = real_keywords();
+  for (auto body : {"send 5000 to 0788123456", "Envoyer 5 000 \xc3\xa0 0788123456",
+                    "ohereza 5000 kuri 0788123456", "Top up 2,000",
+                    "withdraw 700 RWF", "Transf\xc3\xa9rer 100 au 0788123456"})
+    BOOST_TEST_CONTEXT(body) {
+      check_route(text(kw, body), source::keyword, "wallet", "command");
+    }
+  // The verb alone asks for the rest; a whole-message word wins over a
+  // prefix, and a prefix needs more words after it.
+  check_route(text(kw, "send"), source::keyword, "wallet", "send");
+  check_route(text(kw, "top up"), source::keyword, "wallet", "topup");
+  check_route(text(kw, "sender"), source::home, "home", "menu");
+  // Even from inside another flow, as keywords do.
+  check_route(text(kw, "send 5000 to 0788123456", "profile", "await_name"),
+              source::keyword, "wallet", "command");
+}
+
+BOOST_AUTO_TEST_CASE(prefixes_are_words_of_their_own_in_the_table) {
+  keyword_table table;
+  BOOST_CHECK(table.add("send *", "wallet:command"));
+  BOOST_CHECK(table.add("send money *", "profile:open"));
+  BOOST_CHECK(table.add("send", "wallet:send"));
+  BOOST_CHECK(!table.add("send *", "profile:open"));
+  BOOST_CHECK_EQUAL(table.size(), 3u);
+  BOOST_CHECK_EQUAL(table.find("send 5")->domain, "wallet");
+  // The longest prefix wins.
+  BOOST_CHECK_EQUAL(table.find("send money now")->domain, "profile");
+  BOOST_CHECK_EQUAL(table.find("send")->action, "send");
+  BOOST_CHECK(table.find("sendmoney 5") == nullptr);
+}
+
 BOOST_AUTO_TEST_CASE(a_reply_id_wins_over_its_title) {
   auto kw = real_keywords();
   auto r = decide(kw, {"interactive", "Jobs", "profile:open", {}, {}});
   check_route(r, source::reply_id, "profile", "open");
+  // The home menu's wallet row opens the wallet, no longer "coming soon".
+  check_route(decide(kw, {"interactive", "Wallet", "wallet:open", {}, {}}),
+              source::reply_id, "wallet", "open");
   auto soon = decide(kw, {"interactive", "Isoko", "market:open", {}, {}});
   check_route(soon, source::reply_id, "home", "soon", "market");
   // An id we no longer know falls back to the title as a keyword.

@@ -136,6 +136,19 @@ BOOST_AUTO_TEST_CASE(guided_steps_collect_amount_then_recipient) {
   BOOST_CHECK_EQUAL(yes.todo.recipient, "250732123456");
 }
 
+BOOST_AUTO_TEST_CASE(a_bad_number_without_an_amount_still_asks_for_the_amount) {
+  auto a = advance({}, text("send money to mum"));
+  BOOST_CHECK(a.next.at == step::send_recipient);
+  BOOST_CHECK_EQUAL(a.replies[0].key, "wallet.send.bad_recipient");
+  auto b = advance(a.next, text("0788123456"));
+  BOOST_CHECK(b.next.at == step::send_amount);
+  BOOST_CHECK_EQUAL(b.replies[0].key, "wallet.ask_amount");
+  auto c = advance(b.next, text("2500"));
+  BOOST_CHECK(c.next.at == step::send_confirm);
+  BOOST_CHECK_EQUAL(c.next.amount, 2500);
+  BOOST_CHECK_EQUAL(c.next.recipient, "+250788123456");
+}
+
 BOOST_AUTO_TEST_CASE(cancel_or_anything_else_never_moves_money) {
   auto c = advance({}, text("send 5000 to 0788123456"));
   auto other = advance(c.next, text("hmm"));

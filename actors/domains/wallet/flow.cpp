@@ -118,6 +118,10 @@ outcome answer(const flow_state& at, const input& in) {
       auto to = parse_phone(in.text);
       if (!to)
         return stay(at, say("wallet.send.bad_recipient"));
+      // A number typed first, after a bad one ("send money to mum"): the
+      // amount is still to come, never a transfer of zero.
+      if (at.amount <= 0)
+        return go(step::send_amount, 0, to->e164, say("wallet.ask_amount"));
       return confirm_send(at.amount, *to, in);
     }
     case step::send_confirm:
@@ -139,6 +143,21 @@ const char* to_string(step s) {
     "idle",         "send_amount",     "send_recipient",  "send_confirm",
     "topup_amount", "withdraw_amount", "withdraw_confirm"};
   return names[static_cast<size_t>(s)];
+}
+
+std::optional<step> parse_step(std::string_view name) {
+  for (auto s : {step::idle, step::send_amount, step::send_recipient,
+                 step::send_confirm, step::topup_amount, step::withdraw_amount,
+                 step::withdraw_confirm})
+    if (name == to_string(s))
+      return s;
+  return std::nullopt;
+}
+
+outcome begin(const command& cmd, const input& in) {
+  if (cmd.what == verb::none || cmd.what == verb::yes || cmd.what == verb::no)
+    return stay({}, say("wallet.help"));
+  return start(cmd, in);
 }
 
 outcome advance(const flow_state& at, const input& in) {

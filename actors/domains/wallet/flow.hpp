@@ -81,6 +81,13 @@ struct outcome {
 /// Advances the wallet conversation by one message.
 outcome advance(const flow_state& at, const input& in);
 
+/// Starts what `cmd` asks for, whatever step the flow was at: a menu row
+/// ("Send money") or a keyword is a command without its arguments.
+outcome begin(const command& cmd, const input& in);
+
+/// Reads a step's name (to_string); nothing for an unknown one.
+std::optional<step> parse_step(std::string_view name);
+
 /// Every locale key advance() may produce (tests check each exists in
 /// every language).
 const std::vector<std::string>& reply_keys();
