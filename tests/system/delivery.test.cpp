@@ -157,9 +157,11 @@ BOOST_AUTO_TEST_CASE(breaker_and_outbox_admin_routes_and_metrics) {
   d.start();
   BOOST_REQUIRE_MESSAGE(d.wait_ready(), d.log());
   auto list = get_json(d.admin_port(), "/admin/breakers");
-  BOOST_REQUIRE_EQUAL(list["breakers"].size(), 1u);
+  // WhatsApp's first, then the payment gateways' and Slack's.
+  BOOST_REQUIRE_EQUAL(list["breakers"].size(), 5u);
   BOOST_CHECK_EQUAL(list["breakers"][0]["gateway"], "whatsapp");
   BOOST_CHECK_EQUAL(list["breakers"][0]["state"], "closed");
+  BOOST_CHECK_EQUAL(list["breakers"][1]["gateway"], "momo");
   auto opened = post_json(d.admin_port(), "/admin/breakers/open",
                           R"({"gateway":"whatsapp"})");
   BOOST_CHECK_EQUAL(opened["state"], "open");
@@ -185,7 +187,7 @@ BOOST_AUTO_TEST_CASE(breaker_and_outbox_admin_routes_and_metrics) {
   BOOST_REQUIRE(test::eventually([&] { return status_of(db.url(), id) != "pending"; },
                                  15s));
   auto unknown = test::http_post(d.admin_port(), "/admin/breakers/open",
-                                 R"({"gateway":"momo"})", bearer());
+                                 R"({"gateway":"mpesa"})", bearer());
   BOOST_REQUIRE(unknown);
   BOOST_CHECK_EQUAL(unknown->status, 404);
   metrics = test::http_get(d.http_port(), "/metrics");
@@ -205,6 +207,9 @@ BOOST_AUTO_TEST_CASE(live_mode_sends_to_the_graph_api_simulator_process) {
   o.env["EASYMO_WHATSAPP_VERIFY_TOKEN"] = "live-verify-token";
   o.env["EASYMO_WHATSAPP_API_URL"] = sim.base_url();
   o.env["EASYMO_WHATSAPP_PHONE_NUMBER_ID"] = "106540352242922";
+  // Live mode also needs what the default payment gateway (MoMo USSD) needs.
+  o.env["EASYMO_PAYMENTS_URL_SECRET"] = "live-url-secret";
+  o.env["EASYMO_MOMO_MERCHANT_CODE"] = "123456";
   test::daemon d{o};
   d.start();
   BOOST_REQUIRE_MESSAGE(d.wait_ready(), d.log());
