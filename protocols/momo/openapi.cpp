@@ -32,7 +32,7 @@ http::client_headers api_headers(const api_config& cfg, const credentials& cred,
           {"Ocp-Apim-Subscription-Key", cred.subscription_key}};
 }
 
-std::optional<gateway::pay_status> status_of(std::string_view word) {
+std::optional<gateway::pay_status> api_status_of(std::string_view word) {
   if (word == "SUCCESSFUL")
     return gateway::pay_status::succeeded;
   if (word == "PENDING" || word == "ONGOING")
@@ -142,7 +142,7 @@ status_reply parse_status(const http::client_response& res,
     return out;
   auto body = nlohmann::json::parse(res.body, nullptr, false);
   auto word = gateway::string_at(body, "status");
-  auto st = status_of(word);
+  auto st = api_status_of(word);
   auto cur = ledger::parse_currency(gateway::string_at(body, "currency"));
   std::optional<int64_t> amount;
   if (cur && body.contains("amount"))

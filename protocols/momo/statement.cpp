@@ -25,7 +25,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::optional<gateway::pay_status> status_of(std::string_view word) {
+std::optional<gateway::pay_status> report_status_of(std::string_view word) {
   auto w = lower(word);
   if (w == "successful" || w == "success" || w == "completed")
     return gateway::pay_status::succeeded;
@@ -61,7 +61,7 @@ std::string parse_line(const std::vector<std::string>& row,
     return "line " + out.reference + ": bad amount";
   out.amount = *amount;
   out.raw_status = field(row, cols, "status");
-  auto st = status_of(out.raw_status);
+  auto st = report_status_of(out.raw_status);
   if (!st)
     return "line " + out.reference + ": unknown status";
   out.status = *st;
