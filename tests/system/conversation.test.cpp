@@ -298,3 +298,35 @@ BOOST_AUTO_TEST_CASE(status_webhooks_move_the_outbox_row) {
            == 1;
   }));
 }
+
+BOOST_AUTO_TEST_CASE(throttled_messages_earn_one_slow_down_reply_per_window) {
+  test::live_env env{"slowdown", {{"EASYMO_RATELIMIT_USER_PER_MINUTE", "2"}}};
+  env.start();
+  const std::string user = "250788100008";
+  for (auto text : {"menu", "menu", "menu", "menu"})
+    env.text(user, text);
+  // Two answered, then one "slow down" for the two over the limit.
+  BOOST_REQUIRE(test::eventually([&] {
+    return env.metric("easymo_dispatched_events_total{route=\"slow_down_skipped\"}")
+           == 1.0;
+  }));
+  BOOST_REQUIRE(test::eventually([&] { return env.accepted(user) == 3; }));
+  std::vector<json> bodies;
+  for (size_t n = 1; n <= 3; ++n)
+    bodies.push_back(env.reply(user, n));
+  auto slow_down = test::text_body(
+    user, "You are sending messages faster than we can answer. Please wait a "
+          "minute, then send your message again.");
+  auto slowed = std::count_if(bodies.begin(), bodies.end(), [&](const json& b) {
+    auto copy = b;
+    copy.erase("biz_opaque_callback_data");
+    return copy == slow_down;
+  });
+  BOOST_CHECK_EQUAL(slowed, 1);
+  BOOST_CHECK_EQUAL(test::scalar(env.db.url(), "SELECT count(*) FROM outbox WHERE "
+                                               "wa_id = '" + user + "'"),
+                    3);
+  BOOST_CHECK_EQUAL(test::scalar(env.db.url(), "SELECT count(*) FROM inbound_events "
+                                               "WHERE status = 'throttled'"),
+                    2);
+}
