@@ -26,6 +26,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <stop_token>
 #include <thread>
 
 using namespace easymo;
@@ -49,11 +50,12 @@ struct message {
 // (easymod is down or dying) is posted again until it gets a 200, with a
 // short pause so a dead port is not hammered while easymod restarts.
 void post_all(const test::live_env& env, std::vector<message>& mine,
-              std::atomic<size_t>& acked) {
+              std::atomic<size_t>& acked, std::stop_token stop) {
   for (auto& m : mine) {
     auto body = test::text_webhook({{m.wamid, m.from, "menu"}});
     auto deadline = std::chrono::steady_clock::now() + 90s;
-    while (!m.acked && std::chrono::steady_clock::now() < deadline) {
+    while (!m.acked && !stop.stop_requested()
+           && std::chrono::steady_clock::now() < deadline) {
       ++m.posts;
       auto r = test::post_webhook(env.d.http_port(), body, test::live_env::app_secret);
       if (r && r->status == 200) {
@@ -94,8 +96,13 @@ BOOST_AUTO_TEST_CASE(every_acknowledged_message_is_processed_and_answered_once) 
                       {"EASYMO_RATELIMIT_USER_PER_MINUTE", "0"},
                       {"EASYMO_RATELIMIT_GLOBAL_PER_SECOND", "0"},
                       // Rows a killed process left in 'sending' come back
-                      // soon, so the test does not wait two minutes.
-                      {"EASYMO_OUTBOX_SENDING_STALE_AFTER", "2s"}}};
+                      // in seconds, not two minutes. The staleness must stay
+                      // twice the request timeout (config_delivery.cpp), and
+                      // the timeout long enough that a slow answer on this
+                      // loaded machine is not retried: a timed-out call Meta
+                      // accepted would be a duplicate outside the window.
+                      {"EASYMO_WHATSAPP_REQUEST_TIMEOUT", "4s"},
+                      {"EASYMO_OUTBOX_SENDING_STALE_AFTER", "8s"}}};
   env.start();
 
   std::vector<std::vector<message>> plan(threads);
@@ -109,9 +116,12 @@ BOOST_AUTO_TEST_CASE(every_acknowledged_message_is_processed_and_answered_once) 
   const size_t total = threads * messages_per_thread;
 
   std::atomic<size_t> acked{0};
-  std::vector<std::thread> posters;
+  // jthreads: a failed requirement below stops and joins them on its way out.
+  std::vector<std::jthread> posters;
   for (auto& mine : plan)
-    posters.emplace_back([&env, &mine, &acked] { post_all(env, mine, acked); });
+    posters.emplace_back([&env, &mine, &acked](std::stop_token stop) {
+      post_all(env, mine, acked, stop);
+    });
 
   // The resend counter lives in each process; read it before each kill.
   double resent_metric = 0;
