@@ -84,7 +84,10 @@ void rate_run::on_tick() {
   auto now = clock_type::now();
   auto elapsed = std::min(now - out.start, span);
   std::chrono::duration<double> secs = elapsed;
-  auto should = static_cast<size_t>(secs.count() * rate);
+  // Requests 0..floor(t * rate) are due at t (request i at i / rate); the
+  // + 1 issues each at its due time rather than one interval late, which
+  // added 1 / rate to every latency (1 s at 1/s, 0.1 ms at 10,000/s).
+  auto should = static_cast<size_t>(secs.count() * rate) + 1;
   auto step = std::chrono::duration<double>(1.0 / rate);
   for (; issued < should; ++issued)
     waiting.push_back(out.start
