@@ -184,7 +184,7 @@ void park(dispatcher_actor* self, committed_event&& e) {
 
 // While anything is parked, new events queue behind it: a user's events
 // must reach the shard in commit order.
-void route(dispatcher_actor* self, committed_event&& e) {
+void accept(dispatcher_actor* self, committed_event&& e) {
   if (!self->state.parked.empty() || dispatch(self, e) == outcome::park)
     park(self, std::move(e));
 }
@@ -208,7 +208,7 @@ void on_batch(dispatcher_actor* self, journal::dispatch_batch& batch) {
   ++st.count.batches;
   for (auto& e : batch.events) {
     ++st.count.events[journal::to_string(e.status)];
-    route(self, std::move(e));
+    accept(self, std::move(e));
   }
 }
 
@@ -237,7 +237,7 @@ void on_page(dispatcher_actor* self, replay_page& page) {
     ++st.count.replayed;
     dispatcher_metrics::get().replayed.inc();
     rp.after = e.id;
-    route(self, std::move(e));
+    accept(self, std::move(e));
   }
   if (full) {
     self->send(self, replay_atom::value);

@@ -18,9 +18,6 @@ constexpr std::array<const char*, language_count> codes{"en", "fr", "rw"};
 // Room left for `{name}` (40) or `{language}` (20) once filled.
 constexpr size_t name_room = 40;
 constexpr size_t language_room = 20;
-// Room for `{amount}` ("1,000,000 RWF") or `{recipient}` (an E.164 number).
-constexpr size_t amount_room = 20;
-constexpr size_t recipient_room = 16;
 
 std::vector<text_key> make_keys() {
   using k = text_kind;
@@ -43,21 +40,6 @@ std::vector<text_key> make_keys() {
     {"language.saved", k::interactive_body},
     {"error.apology", k::text_body},
     {"error.slow_down", k::text_body},
-    // The wallet flow (actors/domains/wallet/flow.cpp, reply_keys()).
-    {"wallet.help", k::text_body},
-    {"wallet.cancelled", k::text_body},
-    {"wallet.ask_amount", k::text_body},
-    {"wallet.bad_amount", k::text_body},
-    {"wallet.send.ask_recipient", k::text_body},
-    {"wallet.send.bad_recipient", k::text_body},
-    {"wallet.send.self", k::text_body},
-    {"wallet.send.confirm", k::interactive_body, amount_room + recipient_room},
-    {"wallet.send.sending", k::text_body, amount_room + recipient_room},
-    {"wallet.topup.starting", k::text_body, amount_room},
-    {"wallet.withdraw.confirm", k::interactive_body, amount_room},
-    {"wallet.withdraw.starting", k::text_body, amount_room},
-    {"wallet.button.confirm", k::button_title},
-    {"wallet.button.cancel", k::button_title},
   };
   // The wallet's texts are listed with its view, next to the code that
   // reads them.
