@@ -1,9 +1,9 @@
 #include "runtime/tree.hpp"
 
 #include "actors/admin/admin.hpp"
+#include "actors/dispatcher/dispatcher.hpp"
 #include "actors/domains/domain_actor.hpp"
 #include "actors/ingress/ingress.hpp"
-#include "actors/journal/dispatch_sink.hpp"
 #include "actors/journal/journal.hpp"
 #include "actors/ledger/ledger.hpp"
 #include "actors/ratelimit/child.hpp"
@@ -129,14 +129,15 @@ supervisor_spec make_root(const tree_context& ctx) {
 
   auto root = base(ctx, "root", strategy::one_for_one);
   root.on_give_up = ctx.on_give_up;
-  // Still the journal's counting sink: nothing feeds the shards yet.
+  // The dispatcher after the sessions (its replay needs the shards) and
+  // before the ingress (nothing is committed before it can be routed).
   root.children = {supervision::subtree(persistence),
                    ratelimit::limiter_child(ctx.s),
                    gateways_subtree(ctx), outbox_subtree(ctx),
                    supervision::subtree(pay),
                    supervision::subtree(domains),
                    supervision::subtree(sessions),
-                   journal::dispatch_sink_child(),
+                   dispatcher::dispatcher_child(dispatcher::options_from(ctx.s)),
                    supervision::subtree(schedules), ingress_child(ctx),
                    admin_child(), payments::admin_child()};
   return root;

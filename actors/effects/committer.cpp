@@ -1,5 +1,6 @@
 #include "actors/effects/committer.hpp"
 
+#include "actors/outbox/protocol.hpp"
 #include "persistence/db/query.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/log.hpp"
@@ -168,6 +169,23 @@ std::string describe(committer_pointer self) {
 }
 
 } // namespace
+
+void notify_outbox(caf::actor_system& sys,
+                   std::vector<sessions::committed_reply> replies) {
+  outbox::committed msg;
+  msg.rows.reserve(replies.size());
+  for (auto& r : replies) {
+    outbox::outbox_row row;
+    row.id = r.id;
+    row.wa_id = std::move(r.wa_id);
+    row.message = std::move(r.message);
+    if (r.window_expires_at > 0)
+      row.window_expires_at = caf::timestamp{std::chrono::seconds(r.window_expires_at)};
+    msg.rows.push_back(std::move(row));
+  }
+  // No outbox right now (restarting): its sweep finds the pending rows.
+  outbox::notify_committed(sys, std::move(msg));
+}
 
 committer_actor::behavior_type committer(committer_pointer self,
                                          caf::actor pool,

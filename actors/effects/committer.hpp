@@ -27,6 +27,11 @@ using outbox_notify
   = std::function<void(caf::actor_system&,
                        std::vector<sessions::committed_reply>)>;
 
+/// The notification of production: hands the rows to the outbox dispatcher
+/// (outbox::committed), so they go out without waiting for its sweep.
+void notify_outbox(caf::actor_system& sys,
+                   std::vector<sessions::committed_reply> replies);
+
 struct committer_options {
   group_limits limits;
   /// Bound on one batch, waiting for a pool connection included.

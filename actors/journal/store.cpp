@@ -197,4 +197,10 @@ std::vector<committed_event> fetch_unprocessed(pqxx::connection_base& conn,
   return out;
 }
 
+int64_t last_event_id(pqxx::connection_base& conn) {
+  pqxx::read_transaction tx{conn};
+  return tx.exec1("SELECT coalesce(max(id), 0) FROM inbound_events")[0]
+    .as<int64_t>();
+}
+
 } // namespace easymo::journal::store

@@ -45,6 +45,10 @@ commit_output commit(pqxx::connection_base& conn, const commit_input& in);
 std::vector<committed_event> fetch_unprocessed(pqxx::connection_base& conn,
                                                int64_t after_id, size_t limit);
 
+/// The highest event id committed so far (0 for an empty table): where a
+/// replay that starts now may stop, since later events are dispatched live.
+int64_t last_event_id(pqxx::connection_base& conn);
+
 /// Appends `text` to a PostgreSQL array literal as one quoted element.
 void append_array_element(std::string& literal, std::string_view text);
 

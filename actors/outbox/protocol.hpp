@@ -23,8 +23,10 @@
 //
 // == Statuses ==
 // Meta's status webhooks arrive as journal events of kind
-// "status.<sent|delivered|read|failed>" whose payload is the status item.
-// The event dispatcher calls parse_status() on the payload and sends
+// "status.<sent|delivered|read|failed>" whose payload is the status item,
+// wrapped as the journal stores it ({"status":{...},"metadata":{...}}; a
+// bare item is read too). The event dispatcher (actors/dispatcher) calls
+// parse_status() on the payload and sends
 //
 //   (status_report)  no answer
 //

@@ -52,6 +52,12 @@ std::optional<status_report> parse_status(const std::string& payload_json) {
   auto doc = json::parse(payload_json, nullptr, false);
   if (!doc.is_object())
     return std::nullopt;
+  // The journal stores the item wrapped with its change's metadata
+  // ({"status":{...},"metadata":{...}}); a bare item has a string there.
+  if (auto inner = doc.find("status"); inner != doc.end() && inner->is_object()) {
+    json item = std::move(*inner);
+    doc = std::move(item);
+  }
   status_report out;
   out.wamid = text_at(doc, "id");
   out.status = text_at(doc, "status");

@@ -55,6 +55,7 @@ supervision::supervisor_spec sessions_tree(const settings& s,
   effects::committer_options commit_opts;
   commit_opts.limits = limits_from(s);
   commit_opts.db_timeout = db_timeout_from(s);
+  commit_opts.notify = effects::notify_outbox;
   loader_options load_opts;
   load_opts.limits = limits_from(s);
   load_opts.db_timeout = db_timeout_from(s);

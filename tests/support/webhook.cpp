@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <set>
 #include <sstream>
 
@@ -23,6 +24,14 @@ json envelope(json value) {
              {"changes", {{{"field", "messages"}, {"value", std::move(value)}}}}}}}};
 }
 
+std::string stamp(int64_t timestamp) {
+  if (timestamp == 0)
+    timestamp = std::chrono::duration_cast<std::chrono::seconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+  return std::to_string(timestamp);
+}
+
 } // namespace
 
 std::string text_webhook(const std::vector<text_message>& messages) {
@@ -34,11 +43,25 @@ std::string text_webhook(const std::vector<text_message>& messages) {
       contacts.push_back({{"profile", {{"name", "Test User"}}}, {"wa_id", m.from}});
     items.push_back({{"from", m.from},
                      {"id", m.wamid},
-                     {"timestamp", "1718012345"},
+                     {"timestamp", stamp(m.timestamp)},
                      {"type", "text"},
                      {"text", {{"body", m.body}}}});
   }
   return envelope({{"contacts", contacts}, {"messages", items}}).dump();
+}
+
+std::string reply_webhook(const std::string& wamid, const std::string& from,
+                          const std::string& id, const std::string& title,
+                          bool list) {
+  const char* type = list ? "list_reply" : "button_reply";
+  json item = {{"from", from},
+               {"id", wamid},
+               {"timestamp", stamp(0)},
+               {"type", "interactive"},
+               {"interactive", {{"type", type}, {type, {{"id", id}, {"title", title}}}}}};
+  json contacts = json::array(
+    {{{"profile", {{"name", "Test User"}}}, {"wa_id", from}}});
+  return envelope({{"contacts", contacts}, {"messages", json::array({item})}}).dump();
 }
 
 std::string status_webhook(const std::string& wamid, const std::string& status,

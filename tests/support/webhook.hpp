@@ -16,11 +16,20 @@ struct text_message {
   std::string wamid;
   std::string from = "250788123456";
   std::string body = "Muraho! Ndashaka moto ijya i Kimironko";
+  /// Meta's timestamp (unix seconds); 0 stamps the current time, as Meta
+  /// does, so replies fall inside the 24-hour customer-service window.
+  int64_t timestamp = 0;
 };
 
 /// A compact `whatsapp_business_account` notification carrying `messages`
 /// in one change, with a contact entry per distinct sender.
 std::string text_webhook(const std::vector<text_message>& messages);
+
+/// A tap on one of our buttons (`list` false) or list rows (`list` true):
+/// an interactive button_reply or list_reply with the id we gave it.
+std::string reply_webhook(const std::string& wamid, const std::string& from,
+                          const std::string& id, const std::string& title,
+                          bool list = false);
 
 /// A notification with one status update about our message `wamid`.
 std::string status_webhook(const std::string& wamid, const std::string& status,

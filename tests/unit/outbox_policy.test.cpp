@@ -141,6 +141,19 @@ BOOST_AUTO_TEST_CASE(parse_status_reads_meta_status_items) {
   BOOST_CHECK(!parse_status(R"(["id"])"));
 }
 
+BOOST_AUTO_TEST_CASE(parse_status_reads_the_payload_the_journal_stores) {
+  // protocols/whatsapp/parse.cpp keeps the item with its change's metadata.
+  auto r = parse_status(R"({"status":{"id":"wamid.W","status":"read",
+    "timestamp":"1718012405","recipient_id":"250788123456",
+    "biz_opaque_callback_data":"7"},
+    "metadata":{"phone_number_id":"106540352242922"}})");
+  BOOST_REQUIRE(r);
+  BOOST_CHECK_EQUAL(r->wamid, "wamid.W");
+  BOOST_CHECK_EQUAL(r->status, "read");
+  BOOST_CHECK_EQUAL(*row_id_of(*r), 7);
+  BOOST_CHECK(!parse_status(R"({"status":{"status":"read"},"metadata":{}})"));
+}
+
 BOOST_AUTO_TEST_CASE(only_positive_decimal_callback_data_names_a_row) {
   status_report r;
   for (auto [data, ok] : {std::pair{"17", true}, std::pair{"0", false},

@@ -7,7 +7,7 @@ pg_port=${EASYMO_BENCH_PG_PORT:-55441}
 http_port=${EASYMO_BENCH_HTTP_PORT:-58080}
 peer_port=${EASYMO_BENCH_PEER_PORT:-58090}
 secret=bench-app-secret
-out=var/bench/ingress
+out=${EASYMO_BENCH_OUT:-var/bench/ingress}
 mkdir -p "$out"
 
 daemon="" peer="" postmaster=""
