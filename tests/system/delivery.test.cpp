@@ -191,7 +191,7 @@ BOOST_AUTO_TEST_CASE(breaker_and_outbox_admin_routes_and_metrics) {
   BOOST_REQUIRE(test::eventually([&] { return status_of(db.url(), id) != "pending"; },
                                  15s));
   auto unknown = test::http_post(d.admin_port(), "/admin/breakers/open",
-                                 R"({"gateway":"mpesa"})", bearer());
+                                 R"({"gateway":"nosuch"})", bearer());
   BOOST_REQUIRE(unknown);
   BOOST_CHECK_EQUAL(unknown->status, 404);
   metrics = test::http_get(d.http_port(), "/metrics");
@@ -211,8 +211,8 @@ BOOST_AUTO_TEST_CASE(live_mode_sends_to_the_graph_api_simulator_process) {
   o.env["EASYMO_WHATSAPP_VERIFY_TOKEN"] = "live-verify-token";
   o.env["EASYMO_WHATSAPP_API_URL"] = sim.base_url();
   o.env["EASYMO_WHATSAPP_PHONE_NUMBER_ID"] = "106540352242922";
-  // Live mode also needs what the default payment gateway (MoMo USSD) needs.
   o.env["EASYMO_PAYMENTS_URL_SECRET"] = "live-url-secret";
+  // Live mode needs somewhere for USSD payments to go.
   o.env["EASYMO_MOMO_MERCHANT_CODE"] = "123456";
   test::daemon d{o};
   d.start();
