@@ -19,6 +19,7 @@ import json
 import os
 import threading
 import unittest
+import unittest.mock
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -226,6 +227,13 @@ class EasymoctlTest(unittest.TestCase):
     def test_no_reply_is_reported(self):
         self.assertFalse(self.chat().send(ctl.text_message("menu")))
 
+    def test_reconcile_is_a_command(self):
+        # Nothing listens on port 1: the command runs and says so (exit 3),
+        # rather than argparse refusing an unknown command (exit 2).
+        env = {k: v for k, v in os.environ.items() if k != "EASYMO_ADMIN_URL"}
+        env["EASYMO_ADMIN_PORT"] = "1"
+        with unittest.mock.patch.dict(os.environ, env, clear=True):
+            self.assertEqual(ctl.main(["reconcile", "--date", "2026-11-20"]), 3)
 
 if __name__ == "__main__":
     unittest.main()
