@@ -9,6 +9,7 @@
 
 #include "actors/ledger/ledger.hpp"
 #include "persistence/db/protocol.hpp"
+#include "tests/support/fake_pool.hpp"
 
 #include <caf/test/dsl.hpp>
 
@@ -21,32 +22,10 @@ using ledger::transfer_status;
 
 namespace {
 
-using answer_atom = atom_constant<atom("answer")>;
-using fail_atom = atom_constant<atom("fail")>;
-
-struct fake_pool_state {
-  std::vector<response_promise> jobs;
-  static inline const char* name = "fake_pool";
-};
-
-using fake_pool_actor = stateful_actor<fake_pool_state>;
-
-behavior fake_pool(fake_pool_actor* self) {
-  return {
-    [=](db::job&) -> result<db::job_result> {
-      self->state.jobs.push_back(self->make_response_promise());
-      return delegated<db::job_result>{};
-    },
-    // Promises are delivered from inside the actor that made them.
-    [=](answer_atom, size_t index, std::vector<ledger::outcome>& outs) {
-      self->state.jobs.at(index).deliver(db::job_result{std::any{outs}});
-    },
-    [=](fail_atom, size_t index) {
-      self->state.jobs.at(index).deliver(
-        db::make_error(db::errc::unavailable, "ledger.batch"));
-    },
-  };
-}
+using easymo::test::answer_atom;
+using easymo::test::fail_atom;
+using easymo::test::fake_pool;
+using easymo::test::fake_pool_actor;
 
 ledger::transfer_request make_request(int i, int64_t amount = 100) {
   ledger::transfer_request req;
@@ -112,7 +91,8 @@ struct fixture : test_coordinator_fixture<> {
 
   // Answers job `index` with `outs`, as a worker would.
   void answer(size_t index, std::vector<ledger::outcome> outs) {
-    self->send(pool, answer_atom::value, index, std::move(outs));
+    self->send(pool, answer_atom::value, index,
+              db::job_result{std::any{std::move(outs)}});
     drain();
   }
 

@@ -9,6 +9,7 @@
 #include "actors/payments/protocol.hpp"
 #include "actors/reconciliation/reconciliation.hpp"
 #include "persistence/db/protocol.hpp"
+#include "tests/support/fake_pool.hpp"
 
 #include <caf/test/dsl.hpp>
 
@@ -20,26 +21,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using answer_atom = atom_constant<atom("answer")>;
-
-struct fake_pool_state {
-  std::vector<std::string> labels;
-  std::vector<response_promise> jobs;
-  static inline const char* name = "fake_pool";
-};
-
-behavior fake_pool(stateful_actor<fake_pool_state>* self) {
-  return {
-    [=](db::job& j) -> result<db::job_result> {
-      self->state.labels.push_back(j.label);
-      self->state.jobs.push_back(self->make_response_promise());
-      return delegated<db::job_result>{};
-    },
-    [=](answer_atom, size_t i, db::job_result& r) {
-      self->state.jobs.at(i).deliver(std::move(r));
-    },
-  };
-}
+using easymo::test::answer_atom;
+using easymo::test::fake_pool;
+using easymo::test::fake_pool_actor;
+using easymo::test::fake_pool_state;
 
 struct fake_gateway_state {
   std::vector<std::string> days;
@@ -117,7 +102,7 @@ struct fixture : test_coordinator_fixture<> {
   reconciliation::state& st() {
     return deref<reconciliation::actor>(recon).state;
   }
-  fake_pool_state& db() { return deref<stateful_actor<fake_pool_state>>(pool).state; }
+  fake_pool_state& db() { return deref<fake_pool_actor>(pool).state; }
   fake_gateway_state& gw() {
     return deref<stateful_actor<fake_gateway_state>>(gateway).state;
   }

@@ -10,6 +10,7 @@
 #include "actors/effects/committer.hpp"
 #include "actors/session/loader.hpp"
 #include "persistence/db/protocol.hpp"
+#include "tests/support/fake_pool.hpp"
 
 #include <caf/test/dsl.hpp>
 
@@ -19,31 +20,10 @@ using sessions::commit_status;
 
 namespace {
 
-using answer_atom = atom_constant<atom("answer")>;
-using fail_atom = atom_constant<atom("fail")>;
-
-struct fake_pool_state {
-  std::vector<response_promise> jobs;
-  static inline const char* name = "fake_pool";
-};
-
-using fake_pool_actor = stateful_actor<fake_pool_state>;
-
-behavior fake_pool(fake_pool_actor* self) {
-  return {
-    [=](db::job&) -> result<db::job_result> {
-      self->state.jobs.push_back(self->make_response_promise());
-      return delegated<db::job_result>{};
-    },
-    [=](answer_atom, size_t index, db::job_result& r) {
-      self->state.jobs.at(index).deliver(std::move(r));
-    },
-    [=](fail_atom, size_t index) {
-      self->state.jobs.at(index).deliver(
-        db::make_error(db::errc::unavailable, "test"));
-    },
-  };
-}
+using easymo::test::answer_atom;
+using easymo::test::fail_atom;
+using easymo::test::fake_pool;
+using easymo::test::fake_pool_actor;
 
 group_limits limits(size_t items, size_t in_flight) {
   group_limits l;
