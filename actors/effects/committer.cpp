@@ -83,7 +83,7 @@ void finish(committer_pointer self) {
   flush(self);
 }
 
-void on_done(committer_pointer self, batch& items,
+void on_done(committer_pointer self, batch& items, bool claimed,
              sessions::commit_result& result) {
   // sessions::commit answers every item, in order: anything else is a bug.
   assert(result.outcomes.size() == items.size());
@@ -92,9 +92,8 @@ void on_done(committer_pointer self, batch& items,
     items[i].rp.deliver(result.outcomes[i]);
   }
   self->state.counters.replies += result.replies.size();
-  auto& notify = self->state.opts.notify;
-  if (notify && !result.replies.empty())
-    notify(self->system(), std::move(result.replies));
+  if (claimed && !result.replies.empty())
+    self->state.opts.notify(self->system(), std::move(result.replies));
   finish(self);
 }
 
@@ -121,14 +120,19 @@ void start(committer_pointer self, batch items) {
   input->reserve(shared->size());
   for (auto& p : *shared)
     input->push_back(p.item);
+  auto& opts = self->state.opts;
+  bool claimed = opts.notify
+                 && (!opts.notify_ready || opts.notify_ready(self->system()));
+  auto claim = claimed ? sessions::outbox_claim::dispatcher
+                       : sessions::outbox_claim::none;
   db::query(self, pool, "effects.commit",
-            [input](pqxx::connection_base& c) {
-              return sessions::commit(c, *input);
+            [input, claim](pqxx::connection_base& c) {
+              return sessions::commit(c, *input, claim);
             },
-            self->state.opts.db_timeout)
+            opts.db_timeout)
     .then(
-      [self, shared](sessions::commit_result& result) {
-        on_done(self, *shared, result);
+      [self, shared, claimed](sessions::commit_result& result) {
+        on_done(self, *shared, claimed, result);
       },
       [self, shared](caf::error& err) { on_failed(self, *shared, err); });
 }
@@ -183,8 +187,15 @@ void notify_outbox(caf::actor_system& sys,
       row.window_expires_at = caf::timestamp{std::chrono::seconds(r.window_expires_at)};
     msg.rows.push_back(std::move(row));
   }
-  // No outbox right now (restarting): its sweep finds the pending rows.
-  outbox::notify_committed(sys, std::move(msg));
+  // The dispatcher stopped since the batch began: the rows stay 'sending'
+  // until outbox-sending-stale-after, when the sweep sends them.
+  if (!outbox::notify_committed(sys, std::move(msg)))
+    log::warn("effects", "outbox gone after commit, rows wait for the sweep",
+              {{"rows", replies.size()}});
+}
+
+bool outbox_running(caf::actor_system& sys) {
+  return static_cast<bool>(directory::get(sys, directory::outbox));
 }
 
 committer_actor::behavior_type committer(committer_pointer self,

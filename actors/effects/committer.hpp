@@ -32,6 +32,9 @@ using outbox_notify
 void notify_outbox(caf::actor_system& sys,
                    std::vector<sessions::committed_reply> replies);
 
+/// Whether the outbox dispatcher runs (is registered) now.
+bool outbox_running(caf::actor_system& sys);
+
 struct committer_options {
   group_limits limits;
   /// Bound on one batch, waiting for a pool connection included.
@@ -39,6 +42,12 @@ struct committer_options {
   /// Where new outbox rows go; empty leaves them to the outbox's own scan
   /// of pending rows.
   outbox_notify notify;
+  /// Asked before each batch (empty: yes). When `notify` is set and this
+  /// says the receiver runs, the batch writes its outbox rows already
+  /// claimed for it ('sending') and notifies it after COMMIT, which saves
+  /// the dispatcher a claim per batch. Otherwise the rows are written
+  /// 'pending' and nobody is notified: the sweep sends them.
+  std::function<bool(caf::actor_system&)> notify_ready;
 };
 
 struct pending_commit {

@@ -37,8 +37,7 @@ void run_admin_job(outbox_pointer self, const char* label, Fn fn,
 }
 
 json dispatcher_json(const outbox_state& st) {
-  return {{"fresh", st.fresh.size()},
-          {"ready", st.ready.size()},
+  return {{"ready", st.ready.size()},
           {"in_flight", st.sends_in_flight},
           {"results_buffered", st.results.size()},
           {"sent", st.counters.sent},

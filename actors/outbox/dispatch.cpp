@@ -1,5 +1,5 @@
-// Moving rows: claim committed rows, send claimed ones through the breaker,
-// turn each answer into a decision (policy.hpp) and queue it for the flush.
+// Moving rows: send claimed ones through the breaker, turn each answer into
+// a decision (policy.hpp) and queue it for the flush.
 #include "actors/outbox/internal.hpp"
 
 #include "persistence/db/query.hpp"
@@ -11,8 +11,6 @@
 #include <caf/all.hpp>
 
 #include <nlohmann/json.hpp>
-
-#include <unordered_map>
 
 namespace easymo::outbox::detail {
 
@@ -194,59 +192,6 @@ void start_send(outbox_pointer self, repo::claimed_row c) {
       [self, done](caf::error& err) { done(from_error(self, err)); });
 }
 
-void on_claimed(outbox_pointer self, std::vector<outbox_row>& batch,
-                std::vector<std::pair<int64_t, int32_t>>& got) {
-  auto& st = self->state;
-  std::unordered_map<int64_t, int32_t> attempt_of(got.begin(), got.end());
-  for (auto& row : batch) {
-    auto it = attempt_of.find(row.id);
-    if (it == attempt_of.end()) {
-      // Someone else holds it (the sweep, another node) or it is gone.
-      ++st.counters.claim_misses;
-      continue;
-    }
-    ++st.counters.claimed;
-    st.owned.insert(row.id);
-    st.ready.push_back(repo::claimed_row{std::move(row), it->second, false});
-  }
-}
-
-void claim_fresh(outbox_pointer self) {
-  auto& st = self->state;
-  auto pool = pool_of(self);
-  auto n = std::min(st.fresh.size(), st.opts.batch_rows_max);
-  auto batch = std::make_shared<std::vector<outbox_row>>(
-    std::make_move_iterator(st.fresh.begin()),
-    std::make_move_iterator(st.fresh.begin() + static_cast<ptrdiff_t>(n)));
-  st.fresh.erase(st.fresh.begin(),
-                 st.fresh.begin() + static_cast<ptrdiff_t>(n));
-  if (!pool)
-    return; // The rows stay pending; the sweep finds them.
-  std::vector<int64_t> ids;
-  for (auto& row : *batch)
-    ids.push_back(row.id);
-  st.claiming = true;
-  db::query(self, pool, "outbox.claim", repo::claim_job(std::move(ids)),
-            st.opts.db_timeout)
-    .then(
-      [self, batch](std::vector<std::pair<int64_t, int32_t>>& got) {
-        self->state.claiming = false;
-        on_claimed(self, *batch, got);
-        pump(self);
-      },
-      [self](caf::error& err) {
-        auto& st = self->state;
-        st.claiming = false;
-        // Without the database every claim would fail the same way: leave
-        // all waiting rows to the sweep instead of failing batch by batch.
-        st.counters.dropped += st.fresh.size();
-        st.fresh.clear();
-        log::warn("outbox", "claim failed, rows left to the sweep",
-                  {{"error", self->system().render(err)}});
-        pump(self);
-      });
-}
-
 // Claimed rows that will not be sent now go back to pending at once,
 // without using up an attempt.
 void release_ready(outbox_pointer self) {
@@ -260,7 +205,6 @@ void release_ready(outbox_pointer self) {
     add_result(self, std::move(r));
     st.ready.pop_front();
   }
-  st.fresh.clear();
 }
 
 } // namespace
@@ -279,9 +223,6 @@ void pump(outbox_pointer self) {
     st.ready.pop_front();
     start_send(self, std::move(c));
   }
-  if (!st.claiming && !st.fresh.empty()
-      && st.ready.size() < st.opts.batch_rows_max && !backlogged(st))
-    claim_fresh(self);
 }
 
 caf::actor pool_of(outbox_pointer self) {

@@ -182,7 +182,6 @@ void sweep(outbox_pointer self, bool rearm) {
   repo::sweep_params p;
   p.rows_max = st.opts.batch_rows_max;
   p.stale_after = duration_cast<milliseconds>(st.opts.sending_stale_after);
-  p.fresh_grace = duration_cast<milliseconds>(st.opts.sweep_interval);
   p.exclude.assign(st.owned.begin(), st.owned.end());
   st.sweeping = true;
   db::query(self, pool, "outbox.sweep", repo::sweep_job(std::move(p)),
@@ -212,7 +211,7 @@ void begin_stop(outbox_pointer self, caf::error reason) {
 void maybe_quit(outbox_pointer self) {
   auto& st = self->state;
   if (!st.stopping || st.sends_in_flight > 0 || st.flushes_in_flight > 0
-      || buffered(st) > 0 || st.claiming || st.sweeping)
+      || buffered(st) > 0 || st.sweeping)
     return;
   self->quit(st.stop_reason);
 }

@@ -1,5 +1,5 @@
 // Internal to actors/outbox: the pieces of the dispatcher that its .cpp
-// files share. dispatch.cpp moves rows (claim, send, decide), flush.cpp
+// files share. dispatch.cpp moves rows (send, decide), flush.cpp
 // writes results back and sweeps, admin.cpp answers the admin routes.
 #pragma once
 
@@ -29,11 +29,11 @@ struct outbox_metrics {
 caf::actor pool_of(outbox_pointer self);
 caf::actor breaker_of(outbox_pointer self);
 
-/// Results waiting for a flush beyond this stop new claims.
+/// Results waiting for a flush beyond this stop the sweep.
 bool backlogged(const outbox_state& st);
 
-/// Starts sends while slots are free, claims more committed rows when the
-/// ready queue runs low, releases everything when stopping, quits when done.
+/// Starts sends while slots are free, releases everything when stopping,
+/// quits when done.
 void pump(outbox_pointer self);
 
 /// Queues an outcome for the next flush.

@@ -18,17 +18,27 @@ namespace {
 
 using namespace detail;
 
+// The rows arrive claimed for this dispatcher (inserted 'sending', first
+// attempt counted).
 void on_committed(outbox_pointer self, committed& msg) {
   auto& st = self->state;
   st.counters.committed += msg.rows.size();
   for (auto& row : msg.rows) {
-    if (st.stopping || st.fresh.size() >= st.opts.queue_rows_max) {
-      // Still pending in the table: the sweep sends it a little later.
+    if (st.owned.count(row.id) > 0)
+      continue; // A duplicate notification: the row is on its way already.
+    if (st.stopping || st.ready.size() >= st.opts.queue_rows_max) {
+      // Back to pending without using up the attempt: the sweep sends it a
+      // little later.
       ++st.counters.dropped;
       outbox_metrics::get().dropped.inc();
+      repo::row_result r;
+      r.id = row.id;
+      st.owned.insert(row.id);
+      add_result(self, std::move(r));
       continue;
     }
-    st.fresh.push_back(std::move(row));
+    st.owned.insert(row.id);
+    st.ready.push_back(repo::claimed_row{std::move(row), 1, false});
   }
   pump(self);
 }
@@ -36,8 +46,7 @@ void on_committed(outbox_pointer self, committed& msg) {
 std::string describe(outbox_pointer self) {
   auto& st = self->state;
   auto& c = st.counters;
-  nlohmann::json out{{"fresh", st.fresh.size()},
-                     {"ready", st.ready.size()},
+  nlohmann::json out{{"ready", st.ready.size()},
                      {"in_flight", st.sends_in_flight},
                      {"owned", st.owned.size()},
                      {"results_buffered", st.results.size()},
@@ -45,8 +54,6 @@ std::string describe(outbox_pointer self) {
                      {"flushes_in_flight", st.flushes_in_flight},
                      {"committed", c.committed},
                      {"dropped", c.dropped},
-                     {"claimed", c.claimed},
-                     {"claim_misses", c.claim_misses},
                      {"swept", c.swept},
                      {"resent", c.resent},
                      {"attempts", c.attempts},

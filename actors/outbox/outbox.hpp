@@ -1,15 +1,15 @@
 // The outbox dispatcher (contract in protocol.hpp).
 //
-// Rows flow through four stages, each bounded:
-//   fresh    committed notifications not claimed yet (queue_rows_max; more
-//            are dropped and left to the sweep)
-//   ready    claimed rows waiting for a send slot (claims stop while it
-//            holds a batch)
+// Rows flow through three stages, each bounded:
+//   ready    claimed rows waiting for a send slot: committed rows, which
+//            arrive claimed (queue_rows_max; more go back to pending for
+//            the sweep), and swept ones (the sweep waits while it holds a
+//            batch)
 //   sending  HTTP calls through breaker:<gateway> (sends_in_flight_max)
 //   results  outcomes waiting for their group commit (flushed at
-//            batch_rows_max or after flush_delay_max; claims stop while
-//            four batches wait, so a slow database slows sending down
-//            instead of growing memory)
+//            batch_rows_max or after flush_delay_max; the sweep waits
+//            while four batches wait, so a slow database slows sending
+//            down instead of growing memory)
 // A periodic sweep (re-armed delayed_send) claims due pending rows and rows
 // left in 'sending' by a dead dispatcher, and refreshes the depth gauges.
 //
@@ -47,13 +47,13 @@ struct outbox_options {
   /// Deadline of one HTTP call.
   std::chrono::milliseconds request_timeout{10'000};
   size_t sends_in_flight_max = 64;
-  /// Rows per claim, per sweep and per result flush.
+  /// Rows per sweep and per result flush.
   size_t batch_rows_max = 256;
   /// How long a lone result waits for companions before its flush.
   caf::timespan flush_delay_max = std::chrono::milliseconds(2);
   /// Result flushes (transactions) running at once.
   size_t flushes_in_flight_max = 2;
-  /// Committed rows waiting to be claimed before notifications are dropped.
+  /// Committed rows waiting to be sent before new ones go back to pending.
   size_t queue_rows_max = 20'000;
   caf::timespan sweep_interval = std::chrono::seconds(1);
   /// After this long in 'sending', a row is presumed orphaned by a crash.
@@ -76,8 +76,6 @@ outbox_options options_from(const settings& s);
 struct outbox_counters {
   uint64_t committed = 0;
   uint64_t dropped = 0;
-  uint64_t claimed = 0;
-  uint64_t claim_misses = 0;
   uint64_t swept = 0;
   uint64_t resent = 0;
   uint64_t attempts = 0;
@@ -98,11 +96,9 @@ struct outbox_state {
   /// directory for every use, so restarted ones are picked up.
   caf::actor pool;
   caf::actor breaker;
-  std::deque<outbox_row> fresh;
   std::deque<repo::claimed_row> ready;
   std::unordered_set<int64_t> owned;
   size_t sends_in_flight = 0;
-  bool claiming = false;
   bool sweeping = false;
   std::vector<repo::row_result> results;
   std::vector<status_report> reports;

@@ -13,13 +13,17 @@
 //
 //   (committed)  no answer
 //
-// and the dispatcher sends them without reading the table again. It claims
-// rows in batches (one UPDATE ... SET status='sending' WHERE id = ANY($1)
-// AND status='pending' per batch, so the sweep, another node or a
-// duplicate notification can never send a row twice while it is claimed)
-// and writes results in batches (group commit). A lost or refused
-// notification (the outbox restarting, its queue full) costs latency, not
-// messages: the sweep picks the rows up.
+// and the dispatcher sends them without reading or writing the table first:
+// those rows were inserted already claimed for it (status 'sending',
+// attempts 1; sessions::outbox_claim), so the sweep, another node or a
+// duplicate notification can never send them twice, and a claim UPDATE per
+// batch is saved. Results are written in batches (group commit). The
+// committer asks whether a dispatcher runs before each batch; without one
+// it inserts 'pending' rows and notifies nobody. Rows the dispatcher cannot
+// queue (queue_rows_max, stopping) go back to 'pending' for the sweep. A
+// notification lost because the dispatcher died between the commit and the
+// notification leaves its rows 'sending' until outbox-sending-stale-after
+// (below): latency, not lost messages.
 //
 // == Statuses ==
 // Meta's status webhooks arrive as journal events of kind
@@ -46,8 +50,8 @@
 // the row becomes 'dead'. POST /admin/dlq/replay puts rows back to pending.
 //
 // == The send/crash window (where duplicates can happen) ==
-// A row is 'sending' from its claim until the result of its HTTP call is
-// committed. If the process dies in between, the row stays 'sending';
+// A row is 'sending' from its claim (for committed rows: their INSERT)
+// until the result of its HTTP call is committed. If the process dies in between, the row stays 'sending';
 // after outbox-sending-stale-after the sweep claims it again and sends it
 // again, although Meta may have accepted the first copy. That window (the
 // call plus the result flush, usually milliseconds) is the only source of

@@ -13,19 +13,15 @@ using json = nlohmann::json;
 
 // Batches travel as one jsonb parameter read with jsonb_to_recordset: one
 // parameter whatever the batch size, and libpqxx 6 has no array binding.
-constexpr const char* claim_sql =
-  "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
-  " updated_at = now()"
-  " WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))"
-  " AND status = 'pending' RETURNING id, attempts";
 
-// $1 rows per kind, $2 stale ms, $3 grace ms, $4 jsonb ids to exclude.
+// $1 rows per kind, $2 stale ms, $3 jsonb ids to exclude. A committed row
+// handed to a dispatcher is 'sending' from its INSERT on, so every pending
+// row is the sweep's to send.
 constexpr const char* sweep_sql =
   "WITH mine AS (SELECT value::bigint AS id"
-  "  FROM jsonb_array_elements_text($4::jsonb)),"
+  "  FROM jsonb_array_elements_text($3::jsonb)),"
   " due AS (SELECT id, false AS stale FROM outbox"
   "  WHERE status = 'pending' AND next_attempt_at <= now()"
-  "  AND (attempts > 0 OR created_at <= now() - $3 * interval '1 millisecond')"
   "  AND id NOT IN (SELECT id FROM mine)"
   "  ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED),"
   " stale AS (SELECT id, true AS stale FROM outbox"
@@ -168,18 +164,6 @@ void split_results(const std::vector<row_result>& results, json& sent,
 
 } // namespace
 
-std::function<std::vector<std::pair<int64_t, int32_t>>(connection&)>
-claim_job(std::vector<int64_t> ids) {
-  return [ids = ids_json(ids).dump()](connection& c) {
-    pqxx::work tx{c};
-    std::vector<std::pair<int64_t, int32_t>> out;
-    for (auto row : tx.exec_params(claim_sql, ids))
-      out.emplace_back(row[0].as<int64_t>(), row[1].as<int32_t>());
-    tx.commit();
-    return out;
-  };
-}
-
 std::function<sweep_result(connection&)> sweep_job(sweep_params p) {
   auto exclude = ids_json(p.exclude).dump();
   p.exclude.clear();
@@ -188,7 +172,6 @@ std::function<sweep_result(connection&)> sweep_job(sweep_params p) {
     sweep_result out;
     auto rows = tx.exec_params(sweep_sql, static_cast<int64_t>(p.rows_max),
                                static_cast<int64_t>(p.stale_after.count()),
-                               static_cast<int64_t>(p.fresh_grace.count()),
                                exclude);
     for (auto row : rows)
       out.rows.push_back(claimed_from(row));

@@ -1,7 +1,6 @@
 // The outbox's SQL, as pool jobs. Internal to actors/outbox.
 //
-// Every job works on batches: one claim per batch of committed rows, one
-// sweep per tick, one transaction per flush of results and status reports,
+// Every job works on batches: one sweep per tick, one transaction per flush of results and status reports,
 // so the hot path costs a few round trips per hundreds of messages.
 #pragma once
 
@@ -48,9 +47,6 @@ struct sweep_params {
   size_t rows_max = 256;
   /// Rows in 'sending' for longer than this belong to a dead dispatcher.
   std::chrono::milliseconds stale_after{120'000};
-  /// Rows never attempted and younger than this are left to the committed
-  /// notification that is surely on its way.
-  std::chrono::milliseconds fresh_grace{1'000};
   /// Rows this dispatcher holds in memory: never claimed again.
   std::vector<int64_t> exclude;
 };
@@ -70,10 +66,6 @@ struct flush_summary {
 };
 
 using connection = pqxx::connection_base;
-
-/// Claims the committed rows `ids` that are still pending: (id, attempt).
-std::function<std::vector<std::pair<int64_t, int32_t>>(connection&)>
-claim_job(std::vector<int64_t> ids);
 
 /// Claims due pending rows and stale sending rows; counts the depths.
 std::function<sweep_result(connection&)> sweep_job(sweep_params params);

@@ -56,6 +56,7 @@ supervision::supervisor_spec sessions_tree(const settings& s,
   commit_opts.limits = limits_from(s);
   commit_opts.db_timeout = db_timeout_from(s);
   commit_opts.notify = effects::notify_outbox;
+  commit_opts.notify_ready = effects::outbox_running;
   loader_options load_opts;
   load_opts.limits = limits_from(s);
   load_opts.db_timeout = db_timeout_from(s);

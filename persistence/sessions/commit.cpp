@@ -46,9 +46,11 @@ constexpr const char* upsert_sql
     "last_activity_at = now() WHERE s.version = EXCLUDED.version - 1 "
     "RETURNING wa_id";
 
+// $6/$7: the status and attempts of a new row (outbox_claim).
 constexpr const char* outbox_sql
-  = "INSERT INTO outbox (wa_id, event_id, seq, message, window_expires_at) "
-    "SELECT w, e, s, m::jsonb, to_timestamp(x) "
+  = "INSERT INTO outbox (wa_id, event_id, seq, message, window_expires_at, "
+    "status, attempts) "
+    "SELECT w, e, s, m::jsonb, to_timestamp(x), $6::text, $7::int "
     "FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], "
     "$5::bigint[]) AS t(w, e, s, m, x) "
     "ON CONFLICT (event_id, seq) DO NOTHING RETURNING id, event_id, seq";
@@ -171,7 +173,7 @@ struct reply_slot {
   size_t seq;
 };
 
-void insert_outbox(pqxx::work& tx, plan& p,
+void insert_outbox(pqxx::work& tx, plan& p, outbox_claim claim,
                    std::vector<committed_reply>& out) {
   pg::array_literal who, events, seqs, bodies, windows;
   std::map<std::pair<int64_t, int64_t>, reply_slot> slots;
@@ -191,10 +193,13 @@ void insert_outbox(pqxx::work& tx, plan& p,
   }
   if (slots.empty())
     return;
+  bool claimed = claim == outbox_claim::dispatcher;
+  std::string status = claimed ? "sending" : "pending";
+  int attempts = claimed ? 1 : 0;
   std::vector<bool> inserted(p.items.size(), false);
   for (auto row : tx.exec_prepared("sessions_outbox", who.finish(), events.finish(),
                                  seqs.finish(), bodies.finish(),
-                                 windows.finish())) {
+                                 windows.finish(), status, attempts)) {
     auto& slot = slots.at({row[1].as<int64_t>(), row[2].as<int64_t>()});
     auto& item = p.items[slot.item];
     inserted[slot.item] = true;
@@ -239,7 +244,8 @@ void write_profiles(pqxx::work& tx, const plan& p) {
 } // namespace
 
 commit_result commit(pqxx::connection_base& conn,
-                     const std::vector<commit_item>& items) {
+                     const std::vector<commit_item>& items,
+                     outbox_claim claim) {
   for (auto& [name, sql] : statements)
     conn.prepare(name, sql);
   plan p{items};
@@ -248,7 +254,7 @@ commit_result commit(pqxx::connection_base& conn,
   check_versions(tx, p);
   mark_events(tx, p);
   upsert_sessions(tx, p);
-  insert_outbox(tx, p, out.replies);
+  insert_outbox(tx, p, claim, out.replies);
   write_profiles(tx, p);
   tx.commit();
   out.outcomes = std::move(p.outcomes);

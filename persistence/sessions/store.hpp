@@ -106,10 +106,21 @@ constexpr int64_t service_window_s = 24 * 60 * 60;
 std::vector<session_record> load(pqxx::connection_base& conn,
                                  const std::vector<std::string>& wa_ids);
 
+/// How new outbox rows are written.
+enum class outbox_claim {
+  /// 'pending': the outbox dispatcher's sweep finds them.
+  none,
+  /// 'sending' with their first attempt counted: the caller hands them to
+  /// the dispatcher right after COMMIT, which sends them without claiming
+  /// them first (actors/outbox/protocol.hpp, "The fast path").
+  dispatcher,
+};
+
 /// Writes `items` in one transaction and commits. Throws on a database
 /// error (nothing is written then).
 commit_result commit(pqxx::connection_base& conn,
-                     const std::vector<commit_item>& items);
+                     const std::vector<commit_item>& items,
+                     outbox_claim claim = outbox_claim::none);
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_record& x) {

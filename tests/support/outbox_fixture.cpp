@@ -119,6 +119,18 @@ outbox::outbox_row outbox_fixture::insert(const std::string& to,
 }
 
 void outbox_fixture::notify(std::vector<outbox::outbox_row> rows) {
+  // What the committer's INSERT does for rows it hands over: claimed for
+  // the dispatcher, first attempt counted.
+  auto ids = nlohmann::json::array();
+  for (auto& r : rows)
+    ids.push_back(r.id);
+  pqxx::connection c{db.url()};
+  pqxx::work tx{c};
+  tx.exec_params("UPDATE outbox SET status = 'sending', attempts = 1,"
+                 " updated_at = now() WHERE id IN (SELECT value::bigint"
+                 " FROM jsonb_array_elements_text($1::jsonb))",
+                 ids.dump());
+  tx.commit();
   caf::anon_send(outbox, outbox::committed{std::move(rows)});
 }
 

@@ -1,7 +1,7 @@
 // The dispatcher's batching and bounds on CAF's test coordinator, with a
 // fake db pool and a fake breaker that keep every job and call until the
-// test answers them: one claim per batch of committed rows, at most
-// sends_in_flight_max calls at once, results group-committed by size or
+// test answers them: committed rows arrive claimed and go out at once, at
+// most sends_in_flight_max calls at once, results group-committed by size or
 // after flush_delay_max, and an orderly stop that hands claimed rows back.
 #define CAF_SUITE outbox
 
@@ -17,8 +17,6 @@ using namespace easymo;
 using namespace std::chrono_literals;
 
 namespace {
-
-using claim_result = std::vector<std::pair<int64_t, int32_t>>;
 
 struct fake_pool_state {
   std::vector<std::pair<std::string, response_promise>> jobs;
@@ -130,25 +128,21 @@ struct fixture : test_coordinator_fixture<> {
 
 CAF_TEST_FIXTURE_SCOPE(outbox_tests, fixture)
 
-CAF_TEST(committed rows are claimed in one job per batch) {
+CAF_TEST(committed rows arrive claimed and go out without a job) {
   start(8, 3);
   commit({1, 2, 3, 4, 5});
-  // One claim for the first batch; the rest waits for the ready queue.
-  CAF_REQUIRE_EQUAL(jobs().size(), 2u);
-  CAF_CHECK_EQUAL(jobs()[1].first, "outbox.claim");
-  CAF_CHECK_EQUAL(st().fresh.size(), 2u);
-  // Row 2 was taken by someone else meanwhile.
-  answer_job(1, claim_result{{1, 1}, {3, 1}});
-  CAF_CHECK_EQUAL(st().counters.claim_misses, 1u);
-  CAF_CHECK_EQUAL(calls(), 2u);
-  CAF_REQUIRE_EQUAL(jobs().size(), 3u); // the next claim went out
-  CAF_CHECK_EQUAL(jobs()[2].first, "outbox.claim");
+  // The committer inserted them 'sending': no claim, straight to the calls.
+  CAF_CHECK_EQUAL(jobs().size(), 1u);
+  CAF_CHECK_EQUAL(calls(), 5u);
+  CAF_CHECK_EQUAL(st().owned.size(), 5u);
+  auto& first = deref<stateful_actor<fake_breaker_state>>(brk).state.calls[0];
+  auto body = nlohmann::json::parse(first.first.body);
+  CAF_CHECK_EQUAL(body["biz_opaque_callback_data"], "1");
 }
 
 CAF_TEST(sends stay within the in flight bound) {
   start(2, 10);
   commit({1, 2, 3, 4, 5});
-  answer_job(1, claim_result{{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}});
   CAF_CHECK_EQUAL(calls(), 2u);
   CAF_CHECK_EQUAL(st().ready.size(), 3u);
   answer_call(0, accepted(1));
@@ -160,17 +154,16 @@ CAF_TEST(sends stay within the in flight bound) {
 CAF_TEST(results are flushed together after the delay) {
   start(8, 10);
   commit({1, 2, 3});
-  answer_job(1, claim_result{{1, 1}, {2, 1}, {3, 1}});
   answer_call(0, accepted(1));
   answer_call(1, {429, {}, R"({"error":{"code":130429}})"});
-  CAF_CHECK_EQUAL(jobs().size(), 2u); // waiting for companions
+  CAF_CHECK_EQUAL(jobs().size(), 1u); // waiting for companions
   sched.advance_time(5ms);
   sched.run();
-  CAF_REQUIRE_EQUAL(jobs().size(), 3u);
-  CAF_CHECK_EQUAL(jobs()[2].first, "outbox.flush");
+  CAF_REQUIRE_EQUAL(jobs().size(), 2u);
+  CAF_CHECK_EQUAL(jobs()[1].first, "outbox.flush");
   CAF_CHECK_EQUAL(st().counters.sent, 1u);
   CAF_CHECK_EQUAL(st().counters.retried, 1u);
-  answer_job(2, outbox::repo::flush_summary{1, 1, 0, 0});
+  answer_job(1, outbox::repo::flush_summary{1, 1, 0, 0});
   // Written back: no longer ours; row 3 is still in flight.
   CAF_CHECK_EQUAL(st().owned.size(), 1u);
   CAF_CHECK(st().owned.count(3) == 1);
@@ -179,27 +172,34 @@ CAF_TEST(results are flushed together after the delay) {
 CAF_TEST(a full batch of results is flushed at once) {
   start(8, 2);
   commit({1, 2});
-  answer_job(1, claim_result{{1, 1}, {2, 1}});
   answer_call(0, accepted(1));
   answer_call(1, accepted(2));
-  CAF_REQUIRE_EQUAL(jobs().size(), 3u);
-  CAF_CHECK_EQUAL(jobs()[2].first, "outbox.flush");
+  CAF_REQUIRE_EQUAL(jobs().size(), 2u);
+  CAF_CHECK_EQUAL(jobs()[1].first, "outbox.flush");
 }
 
-CAF_TEST(a full queue leaves notifications to the sweep) {
-  start(8, 2);
+CAF_TEST(a full queue hands rows back to the sweep) {
+  start(1, 2);
   commit({1, 2, 3, 4, 5, 6, 7, 8, 9});
-  // Six fit the queue (queue_rows_max), three are left to the sweep; then
-  // the first batch of two went to its claim.
+  // Six fit the queue (queue_rows_max); three go back to pending, unsent,
+  // their attempt not used up: two in a full flush, one after the delay.
   CAF_CHECK_EQUAL(st().counters.dropped, 3u);
-  CAF_CHECK_EQUAL(st().fresh.size(), 4u);
-  CAF_CHECK_EQUAL(jobs().back().first, "outbox.claim");
+  CAF_CHECK_EQUAL(calls(), 1u);
+  CAF_CHECK_EQUAL(st().ready.size(), 5u);
+  CAF_REQUIRE_EQUAL(jobs().size(), 2u);
+  CAF_CHECK_EQUAL(jobs()[1].first, "outbox.flush");
+  sched.advance_time(5ms);
+  sched.run();
+  CAF_REQUIRE_EQUAL(jobs().size(), 3u);
+  // Until written back they stay ours, so the sweep cannot take them early.
+  CAF_CHECK_EQUAL(st().owned.size(), 9u);
+  answer_job(1, outbox::repo::flush_summary{0, 2, 0, 0});
+  CAF_CHECK_EQUAL(st().owned.size(), 7u);
 }
 
 CAF_TEST(an orderly stop hands claimed rows back and waits for calls) {
   start(1, 10);
   commit({1, 2, 3});
-  answer_job(1, claim_result{{1, 1}, {2, 2}, {3, 1}});
   CAF_REQUIRE_EQUAL(calls(), 1u);
   self->monitor(ob);
   anon_send_exit(ob, exit_reason::user_shutdown);
@@ -207,9 +207,9 @@ CAF_TEST(an orderly stop hands claimed rows back and waits for calls) {
   // Rows 2 and 3 never left: they go back at once, in one flush.
   CAF_CHECK(st().stopping);
   CAF_CHECK(st().ready.empty());
-  CAF_REQUIRE_EQUAL(jobs().size(), 3u);
-  CAF_CHECK_EQUAL(jobs()[2].first, "outbox.flush");
-  answer_job(2, outbox::repo::flush_summary{0, 2, 0, 0});
+  CAF_REQUIRE_EQUAL(jobs().size(), 2u);
+  CAF_CHECK_EQUAL(jobs()[1].first, "outbox.flush");
+  answer_job(1, outbox::repo::flush_summary{0, 2, 0, 0});
   // The call in flight keeps the dispatcher alive until its outcome is
   // written too.
   CAF_CHECK_EQUAL(st().sends_in_flight, 1u);
@@ -217,8 +217,8 @@ CAF_TEST(an orderly stop hands claimed rows back and waits for calls) {
   answer_call(0, accepted(1));
   sched.advance_time(5ms);
   sched.run();
-  CAF_REQUIRE_EQUAL(jobs().size(), 4u);
-  answer_job(3, outbox::repo::flush_summary{1, 0, 0, 0});
+  CAF_REQUIRE_EQUAL(jobs().size(), 3u);
+  answer_job(2, outbox::repo::flush_summary{1, 0, 0, 0});
   bool down = false;
   self->receive([&](down_msg&) { down = true; }, after(0s) >> [] {});
   CAF_CHECK(down);

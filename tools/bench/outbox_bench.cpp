@@ -88,8 +88,8 @@ std::vector<outbox::outbox_row> commit_batch(pqxx::connection& c, size_t first,
   }
   pqxx::work tx{c};
   auto res = tx.exec_params(
-    "INSERT INTO outbox (wa_id, message, window_expires_at)"
-    " SELECT wa_id, message::jsonb, now() + interval '1 day'"
+    "INSERT INTO outbox (wa_id, message, window_expires_at, status, attempts)"
+    " SELECT wa_id, message::jsonb, now() + interval '1 day', 'sending', 1"
     " FROM jsonb_to_recordset($1::jsonb) AS x (wa_id text, message text)"
     " RETURNING id, (extract(epoch FROM window_expires_at) * 1000)::bigint",
     rows.dump());
