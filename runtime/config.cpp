@@ -178,6 +178,12 @@ app_config::app_config() {
          "loads or commits waiting for a batch before refusing")
     .add(s.slow_down_reply_interval, "slow-down-reply-interval",
          "a throttled user gets at most one 'slow down' reply per interval")
+    .add(s.replay_events_per_second, "replay-events-per-second",
+         "replayed or swept events routed per second at most (0: no limit)")
+    .add(s.replay_sweep_interval, "replay-sweep-interval",
+         "how often events stuck unprocessed are looked for")
+    .add(s.replay_stuck_after, "replay-stuck-after",
+         "age of an unprocessed event that the sweep routes again")
     .add(s.locales_dir, "locales-dir",
          "folder of en.json, fr.json, rw.json and keywords.json")
     .add(s.ledger_review_threshold, "ledger-review-threshold",
@@ -354,6 +360,11 @@ std::optional<std::string> app_config::check_values() const {
     return bad("session-queue-items-max", "expected a positive count");
   if (s.slow_down_reply_interval.count() <= 0)
     return bad("slow-down-reply-interval", "expected a positive duration");
+  if (s.replay_sweep_interval.count() <= 0)
+    return bad("replay-sweep-interval", "expected a positive duration");
+  // Younger events may still be on their way through a busy shard.
+  if (s.replay_stuck_after < std::chrono::seconds(10))
+    return bad("replay-stuck-after", "expected at least 10s");
   if (s.ledger_review_threshold <= 0)
     return bad("ledger-review-threshold", "expected a positive amount");
   if (s.ledger_daily_limit <= 0)

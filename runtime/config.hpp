@@ -123,6 +123,9 @@ struct settings {
   size_t session_batches_in_flight_max = 2;
   size_t session_queue_items_max = 10000;
   caf::timespan slow_down_reply_interval = std::chrono::minutes(1);
+  size_t replay_events_per_second = 1000;
+  caf::timespan replay_sweep_interval = std::chrono::minutes(1);
+  caf::timespan replay_stuck_after = std::chrono::minutes(2);
   std::string locales_dir = EASYMO_SOURCE_DIR "/config/locales";
 
   // -- ledger (amounts in major units of each transfer's currency) ----------

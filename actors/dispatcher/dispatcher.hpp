@@ -5,7 +5,15 @@
 // per event (a restarted one has a new handle). An event whose destination is
 // not registered right now (a shard restarting) is parked, bounded, and
 // routed again on a timer; beyond the bound it is left `received` in the
-// journal for the next start's replay.
+// journal, where the sweep of stuck events finds it.
+//
+// The sweep: every sweep_interval, events still `received` stuck_after
+// after their commit are read back and routed again, like the replay at
+// start. Whatever lost an event on the way (a full park, a shard dropping
+// it from a full user queue, a mark the committer did not take, a crash of
+// the shard's subtree) then costs minutes, not the wait for the next start.
+// Both read pages paced to replay_events_per_second, so a backlog does not
+// crowd live traffic out of the shards.
 #pragma once
 
 #include "actors/dispatcher/protocol.hpp"
@@ -43,6 +51,12 @@ struct options {
   size_t parked_events_max = 10000;
   /// Replay unprocessed events at start.
   bool replay = true;
+  /// Routed replayed or swept events per second, at most (0: no limit).
+  size_t replay_events_per_second = 1000;
+  /// How often the sweep of stuck events runs (0: never).
+  caf::timespan sweep_interval = std::chrono::minutes(1);
+  /// Age of a `received` event that the sweep routes again.
+  caf::timespan stuck_after = std::chrono::minutes(2);
 };
 
 /// Reads the dispatcher's options from the settings.
@@ -69,6 +83,9 @@ struct counters {
   /// Events routed, by destination (session, slow_down, status, failed...).
   std::map<std::string, uint64_t> routed;
   uint64_t replayed = 0;
+  /// Stuck events the sweep routed again.
+  uint64_t swept = 0;
+  uint64_t sweeps = 0;
   uint64_t parked = 0;
   /// Parked events given up on (left in the journal for the next replay).
   uint64_t overflowed = 0;
@@ -76,12 +93,17 @@ struct counters {
   uint64_t marks_failed = 0;
 };
 
+/// The replay at start, then each sweep of stuck events, one at a time.
 struct replay_progress {
   enum class phase : uint8_t { waiting, running, done };
   phase at = phase::waiting;
+  /// False for the replay at start, true for a sweep.
+  bool sweep = false;
   int64_t after = 0;
   std::optional<int64_t> upto;
   caf::timespan backoff{0};
+  /// Events this pass routed so far.
+  uint64_t routed = 0;
 };
 
 struct state {

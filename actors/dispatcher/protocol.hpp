@@ -19,7 +19,9 @@
 // registered. Events committed after it registered reach it live, so the
 // replay stops at the last id that existed when it began. Anything routed
 // twice (a replayed event also queued live) is harmless: the shard drops
-// repeats it holds, and the commit finds the event processed.
+// repeats it holds, and the commit finds the event processed. Later, a
+// periodic sweep routes again the events still `received` long after their
+// commit (dispatcher.hpp), the same way.
 //
 // Messages:
 //   (journal::dispatch_batch)    from the journal, no answer
@@ -27,6 +29,7 @@
 // Internal timers (sent to itself):
 //   (replay_atom)                the next replay step
 //   (retry_atom)                 route parked events again
+//   (sweep_atom)                 start a sweep of stuck events
 #pragma once
 
 #include "actors/journal/protocol.hpp"
@@ -38,5 +41,6 @@ namespace easymo::dispatcher {
 
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
 
 } // namespace easymo::dispatcher

@@ -175,13 +175,17 @@ commit_output commit(pqxx::connection_base& conn, const commit_input& in) {
   return out;
 }
 
-std::vector<committed_event> fetch_unprocessed(pqxx::connection_base& conn,
-                                               int64_t after_id, size_t limit) {
+std::vector<committed_event>
+fetch_unprocessed(pqxx::connection_base& conn, int64_t after_id, size_t limit,
+                  std::chrono::milliseconds min_age) {
   pqxx::read_transaction tx{conn};
   auto rows = tx.exec_params(
     "SELECT id, wamid, kind, wa_id, payload::text FROM inbound_events "
-    "WHERE status = 'received' AND id > $1 ORDER BY id LIMIT $2",
-    after_id, static_cast<int64_t>(limit));
+    "WHERE status = 'received' AND id > $1"
+    " AND received_at <= now() - $3 * interval '1 millisecond'"
+    " ORDER BY id LIMIT $2",
+    after_id, static_cast<int64_t>(limit),
+    static_cast<int64_t>(min_age.count()));
   std::vector<committed_event> out;
   out.reserve(rows.size());
   for (auto row : rows) {

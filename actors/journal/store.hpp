@@ -4,6 +4,7 @@
 
 #include "actors/journal/protocol.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,10 +41,12 @@ typename Inspector::result_type inspect(Inspector& f, commit_output& x) {
 commit_output commit(pqxx::connection_base& conn, const commit_input& in);
 
 /// Committed events still waiting for processing (status `received`), with
-/// ids above `after_id`, oldest first: the journal replay at start-up reads
-/// them in pages of `limit`.
-std::vector<committed_event> fetch_unprocessed(pqxx::connection_base& conn,
-                                               int64_t after_id, size_t limit);
+/// ids above `after_id`, committed at least `min_age` ago, oldest first: the
+/// journal replay at start-up and the dispatcher's sweep of stuck events
+/// read them in pages of `limit`.
+std::vector<committed_event>
+fetch_unprocessed(pqxx::connection_base& conn, int64_t after_id, size_t limit,
+                  std::chrono::milliseconds min_age = {});
 
 /// The highest event id committed so far (0 for an empty table): where a
 /// replay that starts now may stop, since later events are dispatched live.

@@ -10,7 +10,7 @@
 //   itself from PostgreSQL) and gets the event again, up to
 //   `event_attempts_max` tries; then it gets the event as `fail` (mark it
 //   failed, apologise), and if even that dies the event is left in the
-//   journal, `received`, for the replay at the next start.
+//   journal, `received`, for the dispatcher's sweep of stuck events.
 // - Every `sweep_interval` it passivates sessions idle for `idle_timeout`:
 //   only sessions with nothing queued and nothing in flight, so an event
 //   that arrives "while a session passivates" simply finds no session and

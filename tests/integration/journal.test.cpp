@@ -312,4 +312,22 @@ BOOST_AUTO_TEST_CASE(the_replay_reads_only_unprocessed_events_in_order) {
   BOOST_CHECK(rest[0].payload.find("wamid.P3") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(the_sweep_reads_only_events_older_than_its_age) {
+  test::scoped_database db{"journal_sweep"};
+  auto j = start(db.url());
+  std::vector<record> recs{text_event("wamid.OLD"), text_event("wamid.NEW")};
+  BOOST_REQUIRE(append_all(j, {request_of(recs, "sweep")})[0]);
+  pqxx::connection c{db.url()};
+  {
+    pqxx::work tx{c};
+    tx.exec("UPDATE inbound_events SET received_at = now() - interval '5 minutes'"
+            " WHERE wamid = 'wamid.OLD'");
+    tx.commit();
+  }
+  auto stuck = store::fetch_unprocessed(c, 0, 100, std::chrono::minutes(2));
+  BOOST_REQUIRE_EQUAL(stuck.size(), 1u);
+  BOOST_CHECK_EQUAL(stuck[0].key, "wamid.OLD");
+  BOOST_CHECK_EQUAL(store::fetch_unprocessed(c, 0, 100).size(), 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

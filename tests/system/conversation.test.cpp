@@ -12,6 +12,8 @@
 #include <boost/test/unit_test.hpp>
 #include <pqxx/pqxx>
 
+#include <thread>
+
 using namespace easymo;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
@@ -249,6 +251,48 @@ BOOST_AUTO_TEST_CASE(an_acknowledged_event_lost_by_a_crash_is_replayed_at_start)
   // The dispatcher says so in the supervision tree.
   BOOST_CHECK(env.admin("/admin/tree").dump().find("\"replayed\":1")
               != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_event_lost_on_the_way_is_swept_without_a_restart) {
+  test::live_env env{"sweep", {{"EASYMO_REPLAY_SWEEP_INTERVAL", "300ms"},
+                               {"EASYMO_REPLAY_STUCK_AFTER", "10s"}}};
+  env.start();
+  const std::string user = "250788100009";
+  env.text(user, "menu");
+  expect_reply(env, user, 1, menu_en(user));
+  // Past the replay at start, which would find the event below too.
+  BOOST_REQUIRE(test::eventually([&] {
+    return env.admin("/admin/tree").dump().find("\"pass\":\"start\",\"phase\":\"done\"")
+           != std::string::npos;
+  }));
+  // What a lost hand-off leaves while easymod keeps running: the event
+  // committed a while ago, `received`, in no shard's queue.
+  auto body = test::text_webhook({{"wamid.E2E.sweep.lost", user, "profile"}});
+  auto parsed = whatsapp::parse_webhook(body);
+  BOOST_REQUIRE(parsed.ok());
+  auto& e = parsed.body.events.at(0);
+  {
+    pqxx::connection c{env.db.url()};
+    pqxx::work tx{c};
+    tx.exec_params("INSERT INTO inbound_events (wamid, kind, wa_id, status, payload,"
+                   " received_at) VALUES ($1, $2, $3, 'received', $4::jsonb,"
+                   " now() - interval '1 minute')",
+                   e.key, e.kind, e.wa_id, e.payload);
+    tx.commit();
+  }
+  expect_reply(env, user, 2,
+               card(user, "*Your profile*\nName: not set yet\nLanguage: English", card_en));
+  BOOST_CHECK(test::eventually([&] {
+    return test::scalar(env.db.url(), "SELECT count(*) FROM inbound_events WHERE "
+                                      "wamid = 'wamid.E2E.sweep.lost' AND "
+                                      "status = 'processed'")
+           == 1;
+  }));
+  BOOST_CHECK_GE(env.metric("easymo_stuck_events_rerouted_total").value_or(0), 1);
+  BOOST_CHECK_EQUAL(env.metric("easymo_replayed_events_total").value_or(0), 0);
+  // Processed once, answered once: later sweeps find nothing.
+  std::this_thread::sleep_for(1s);
+  BOOST_CHECK_EQUAL(env.accepted(user), 2u);
 }
 
 BOOST_AUTO_TEST_CASE(an_idle_session_passivates_and_revives_from_the_database) {

@@ -134,12 +134,15 @@ struct fixture : test_coordinator_fixture<> {
     sched.run();
   }
 
-  void start(bool replay = false) {
+  void start(bool replay = false, size_t per_second = 0) {
     dispatcher::options opts;
     opts.shards = shard_count;
     opts.slow_down_interval = slow_down_every;
     opts.replay = replay;
     opts.replay_page_events = 2;
+    opts.replay_events_per_second = per_second;
+    opts.sweep_interval = std::chrono::minutes(1);
+    opts.stuck_after = std::chrono::minutes(2);
     disp = sys.spawn(dispatcher::dispatcher, opts, pool);
     sched.run();
   }
@@ -171,6 +174,10 @@ struct fixture : test_coordinator_fixture<> {
 
   dispatcher::state& disp_state() {
     return deref<dispatcher::dispatcher_actor>(disp).state;
+  }
+
+  size_t pool_jobs() {
+    return deref<pool_actor>(pool).state.jobs.size();
   }
 
   void answer_replay(dispatcher::replay_page page) {
@@ -333,6 +340,62 @@ CAF_TEST(the replay waits for every shard) {
   sched.run();
   answer_replay({0, {}});
   CAF_CHECK(disp_state().replay.at == dispatcher::replay_progress::phase::done);
+}
+
+CAF_TEST(replayed pages are paced to the configured rate) {
+  start(true, 4);
+  answer_replay({9, {text_event(1, "250788000001", "menu"),
+                     text_event(2, "250788000002", "menu")}});
+  // Two events at four a second: the next page is read half a second later.
+  CAF_CHECK_EQUAL(pool_jobs(), 0u);
+  advance_time(400ms);
+  sched.run();
+  CAF_CHECK_EQUAL(pool_jobs(), 0u);
+  advance_time(100ms);
+  sched.run();
+  CAF_CHECK_EQUAL(pool_jobs(), 1u);
+  answer_replay({9, {}});
+  CAF_CHECK(disp_state().replay.at == dispatcher::replay_progress::phase::done);
+  CAF_CHECK_EQUAL(works_total(), 2u);
+}
+
+CAF_TEST(the sweep routes stuck events again every interval) {
+  start(true);
+  answer_replay({3, {}});
+  CAF_CHECK_EQUAL(pool_jobs(), 0u);
+  // A minute later the first sweep reads events older than stuck_after.
+  advance_time(std::chrono::minutes(1));
+  sched.run();
+  CAF_REQUIRE_EQUAL(pool_jobs(), 1u);
+  CAF_CHECK(disp_state().replay.sweep);
+  answer_replay({7, {text_event(2, "250788000001", "menu"),
+                     text_event(5, "250788000002", "akazi")}});
+  // A full page: the pass goes on (unpaced here) until a short page.
+  answer_replay({7, {text_event(6, "250788000001", "profile")}});
+  CAF_CHECK(disp_state().replay.at == dispatcher::replay_progress::phase::done);
+  CAF_CHECK_EQUAL(disp_state().count.swept, 3u);
+  CAF_CHECK_EQUAL(disp_state().count.replayed, 0u);
+  std::vector<int64_t> ids;
+  for (auto& w : works_of("250788000001"))
+    if (w.event.wa_id == "250788000001")
+      ids.push_back(w.event.id);
+  CAF_CHECK(ids == (std::vector<int64_t>{2, 6}));
+  // The next pass starts afresh from the first id.
+  advance_time(std::chrono::minutes(1));
+  sched.run();
+  CAF_REQUIRE_EQUAL(pool_jobs(), 1u);
+  CAF_CHECK_EQUAL(disp_state().replay.after, 0);
+  CAF_CHECK_EQUAL(disp_state().count.sweeps, 2u);
+}
+
+CAF_TEST(no sweep starts while the replay at start still runs) {
+  start(true);
+  // The replay's first query is still out when the sweep timer would fire:
+  // there is none yet, it is armed only when the replay ends.
+  advance_time(std::chrono::minutes(3));
+  sched.run();
+  CAF_CHECK_EQUAL(pool_jobs(), 1u);
+  CAF_CHECK_EQUAL(disp_state().count.sweeps, 0u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
