@@ -63,6 +63,11 @@ bool try_connect(worker_actor* self, const pool_options& opts) {
     pqxx::nontransaction tx{*conn};
     tx.exec("SET statement_timeout = " + ms_setting(opts.statement_timeout));
     tx.exec("SET lock_timeout = " + ms_setting(opts.statement_timeout));
+    // Our prepared statements run for the life of the connection. A generic
+    // plan cached while a table was still empty (a new deployment) stays a
+    // sequential scan as the table grows; custom plans see its real size.
+    // Statements run once per batch, so planning each time is cheap.
+    tx.exec("SET plan_cache_mode = force_custom_plan");
     st.conn = std::move(conn);
     st.backoff = caf::timespan{0};
     return true;
