@@ -3,7 +3,7 @@
 #include "persistence/ledger/reviews.hpp"
 #include "protocols/http/client_form.hpp"
 #include "runtime/log.hpp"
-#include "runtime/supervisor/registered_child.hpp"
+#include "runtime/registered_child.hpp"
 
 #include <caf/all.hpp>
 
@@ -242,9 +242,10 @@ caf::behavior payments_admin(admin_actor* self, services svc) {
 }
 
 supervision::child_spec admin_child() {
-  return supervision::registered_child("payments_admin", "payments.admin",
-                                       directory::pay_admin, payments_admin,
-                                       services{});
+  return registered_child("payments_admin", "payments.admin", directory::pay_admin,
+                          [](caf::event_based_actor* parent) {
+                            return parent->spawn(payments_admin, services{});
+                          });
 }
 
 } // namespace easymo::payments

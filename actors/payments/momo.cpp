@@ -4,7 +4,7 @@
 #include "actors/payments/fetch.hpp"
 #include "protocols/crypto/digest.hpp"
 #include "runtime/log.hpp"
-#include "runtime/supervisor/registered_child.hpp"
+#include "runtime/registered_child.hpp"
 
 #include <caf/all.hpp>
 
@@ -361,8 +361,10 @@ caf::behavior momo_gateway(momo_actor* self, momo_options opts) {
 }
 
 supervision::child_spec momo_child(momo_options opts) {
-  return supervision::registered_child("momo", "payments.gateway",
-                                       directory::pay_momo, momo_gateway, opts);
+  return registered_child("momo", "payments.gateway", directory::pay_momo,
+                          [opts](caf::event_based_actor* parent) {
+                            return parent->spawn(momo_gateway, opts);
+                          });
 }
 
 } // namespace easymo::payments

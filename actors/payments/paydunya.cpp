@@ -4,7 +4,7 @@
 #include "actors/payments/checkout.hpp"
 #include "actors/payments/fetch.hpp"
 #include "runtime/log.hpp"
-#include "runtime/supervisor/registered_child.hpp"
+#include "runtime/registered_child.hpp"
 
 #include <caf/all.hpp>
 
@@ -163,9 +163,10 @@ caf::behavior paydunya_gateway(paydunya_actor* self, paydunya_options opts) {
 }
 
 supervision::child_spec paydunya_child(paydunya_options opts) {
-  return supervision::registered_child("paydunya", "payments.gateway",
-                                       directory::pay_paydunya,
-                                       paydunya_gateway, opts);
+  return registered_child("paydunya", "payments.gateway", directory::pay_paydunya,
+                          [opts](caf::event_based_actor* parent) {
+                            return parent->spawn(paydunya_gateway, opts);
+                          });
 }
 
 } // namespace easymo::payments

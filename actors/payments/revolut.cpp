@@ -3,7 +3,7 @@
 #include "actors/breaker/call.hpp"
 #include "actors/payments/checkout.hpp"
 #include "runtime/log.hpp"
-#include "runtime/supervisor/registered_child.hpp"
+#include "runtime/registered_child.hpp"
 
 #include <caf/all.hpp>
 
@@ -214,9 +214,10 @@ caf::behavior revolut_gateway(revolut_actor* self, revolut_options opts) {
 }
 
 supervision::child_spec revolut_child(revolut_options opts) {
-  return supervision::registered_child("revolut", "payments.gateway",
-                                       directory::pay_revolut, revolut_gateway,
-                                       opts);
+  return registered_child("revolut", "payments.gateway", directory::pay_revolut,
+                          [opts](caf::event_based_actor* parent) {
+                            return parent->spawn(revolut_gateway, opts);
+                          });
 }
 
 } // namespace easymo::payments

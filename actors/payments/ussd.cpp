@@ -4,7 +4,7 @@
 #include "protocols/momo/qr.hpp"
 #include "protocols/momo/ussd.hpp"
 #include "runtime/log.hpp"
-#include "runtime/supervisor/registered_child.hpp"
+#include "runtime/registered_child.hpp"
 
 #include <caf/all.hpp>
 
@@ -215,8 +215,10 @@ caf::behavior ussd_gateway(ussd_actor* self, ussd_options opts) {
 }
 
 supervision::child_spec ussd_child(ussd_options opts) {
-  return supervision::registered_child("momo_ussd", "payments.gateway",
-                                       directory::pay_ussd, ussd_gateway, opts);
+  return registered_child("momo_ussd", "payments.gateway", directory::pay_ussd,
+                          [opts](caf::event_based_actor* parent) {
+                            return parent->spawn(ussd_gateway, opts);
+                          });
 }
 
 } // namespace easymo::payments

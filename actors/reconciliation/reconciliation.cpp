@@ -6,7 +6,7 @@
 #include "protocols/http/client_form.hpp"
 #include "runtime/directory.hpp"
 #include "runtime/log.hpp"
-#include "runtime/supervisor/registered_child.hpp"
+#include "runtime/registered_child.hpp"
 
 #include <caf/all.hpp>
 
@@ -251,9 +251,10 @@ caf::behavior reconciler(actor* self, options opts) {
 }
 
 supervision::child_spec reconciliation_child(options opts) {
-  return supervision::registered_child("reconciliation", "reconciliation",
-                                       directory::reconciliation, reconciler,
-                                       opts);
+  return registered_child("reconciliation", "reconciliation", directory::reconciliation,
+                          [opts](caf::event_based_actor* parent) {
+                            return parent->spawn(reconciler, opts);
+                          });
 }
 
 } // namespace easymo::reconciliation

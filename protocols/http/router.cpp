@@ -10,7 +10,10 @@
 
 namespace easymo::http {
 
-namespace {
+// Named, not anonymous: router::table has external linkage and holds these,
+// and in the unity build g++ warns (-Wsubobject-linkage) when such a type's
+// members have internal linkage.
+namespace router_parts {
 
 // Remembers the route_metrics of the first listener that used a route, so the
 // usual case (one router per listener) costs one atomic load per request. A
@@ -66,12 +69,13 @@ struct string_hash {
   }
 };
 
-} // namespace
+} // namespace router_parts
 
 struct router::table {
-  std::unordered_map<std::string, path_entry, string_hash, std::equal_to<>>
+  std::unordered_map<std::string, router_parts::path_entry,
+                     router_parts::string_hash, std::equal_to<>>
     paths;
-  metrics_slot unmatched;
+  router_parts::metrics_slot unmatched;
 };
 
 router::router() : table_(std::make_shared<table>()) {
@@ -85,7 +89,7 @@ router& router::add(beast_http::verb method, std::string path, handler h) {
       return *this;
     }
   }
-  entry.routes.push_back(route{method, std::move(h)});
+  entry.routes.push_back(router_parts::route{method, std::move(h)});
   if (!entry.allow.empty())
     entry.allow += ", ";
   entry.allow += beast_http::to_string(method);

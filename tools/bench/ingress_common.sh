@@ -28,6 +28,7 @@ build_targets() {
 
 # start_easymod <database>: fresh database, easymod with the default config
 # (plus EASYMOD_ARGS and EASYMO_* from the environment), waits for /readyz.
+# EASYMO_BENCH_EASYMOD runs another binary (an older build, for an A/B).
 start_easymod() {
   tools/lib/pg start var/bench/pg "$pg_port" >&2
   local conn dir
@@ -43,7 +44,8 @@ start_easymod() {
   EASYMO_DATABASE_URL="${conn/dbname=easymo/dbname=$1}" \
   EASYMO_HTTP_HOST=127.0.0.1 EASYMO_HTTP_PORT=$http_port \
   EASYMO_ADMIN_PORT=$((http_port + 1)) EASYMO_WHATSAPP_APP_SECRET=$secret \
-  EASYMO_LOG_LEVEL=${EASYMO_LOG_LEVEL:-warn} build/easymod ${EASYMOD_ARGS:-} \
+  EASYMO_LOG_LEVEL=${EASYMO_LOG_LEVEL:-warn} "${EASYMO_BENCH_EASYMOD:-build/easymod}" \
+    ${EASYMOD_ARGS:-} \
     2>"$out/easymod.log" &
   daemon=$!
   for _ in $(seq 100); do
