@@ -121,6 +121,37 @@ std::string profile_field(const std::string& url, const std::string& wa_id,
   return rows.empty() ? std::string{} : rows[0][0].as<std::string>();
 }
 
+
+// What an event lost between the journal and its session leaves: committed
+// `age_s` seconds ago, `received`, in no shard's queue.
+void store_lost_profile_event(test::live_env& env, const std::string& wamid,
+                              const std::string& user, int age_s) {
+  auto body = test::text_webhook({{wamid, user, "profile"}});
+  auto parsed = whatsapp::parse_webhook(body);
+  BOOST_REQUIRE(parsed.ok());
+  auto& e = parsed.body.events.at(0);
+  pqxx::connection c{env.db.url()};
+  pqxx::work tx{c};
+  tx.exec_params("INSERT INTO inbound_events (wamid, kind, wa_id, status, payload,"
+                 " received_at) VALUES ($1, $2, $3, 'received', $4::jsonb,"
+                 " now() - $5 * interval '1 second')",
+                 e.key, e.kind, e.wa_id, e.payload, age_s);
+  tx.commit();
+}
+
+// The lost "profile" event got its answer, as the user's n-th reply, and its
+// processed mark.
+void expect_lost_event_answered(test::live_env& env, const std::string& wamid,
+                                const std::string& user, size_t n) {
+  expect_reply(env, user, n,
+               card(user, "*Your profile*\nName: not set yet\nLanguage: English", card_en));
+  BOOST_CHECK(test::eventually([&] {
+    return test::scalar(env.db.url(), "SELECT count(*) FROM inbound_events WHERE "
+                                      "wamid = '" + wamid + "' AND status = 'processed'")
+           == 1;
+  }));
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(menu_answers_with_the_home_list) {
@@ -225,29 +256,10 @@ BOOST_AUTO_TEST_CASE(an_acknowledged_event_lost_by_a_crash_is_replayed_at_start)
   expect_reply(env, user, 1, menu_en(user));
   wait_sent(env, user);
   env.d.crash();
-  // What a SIGKILL between the 200 and the session's commit leaves: the
-  // event committed by the journal, `received`, never processed.
-  auto body = test::text_webhook({{"wamid.E2E.replay.lost", user, "profile"}});
-  auto parsed = whatsapp::parse_webhook(body);
-  BOOST_REQUIRE(parsed.ok());
-  auto& e = parsed.body.events.at(0);
-  {
-    pqxx::connection c{env.db.url()};
-    pqxx::work tx{c};
-    tx.exec_params("INSERT INTO inbound_events (wamid, kind, wa_id, status, payload)"
-                   " VALUES ($1, $2, $3, 'received', $4::jsonb)",
-                   e.key, e.kind, e.wa_id, e.payload);
-    tx.commit();
-  }
+  // What a SIGKILL between the 200 and the session's commit leaves.
+  store_lost_profile_event(env, "wamid.E2E.replay.lost", user, 0);
   env.start();
-  expect_reply(env, user, 2,
-               card(user, "*Your profile*\nName: not set yet\nLanguage: English", card_en));
-  BOOST_CHECK(test::eventually([&] {
-    return test::scalar(env.db.url(), "SELECT count(*) FROM inbound_events WHERE "
-                                      "wamid = 'wamid.E2E.replay.lost' AND "
-                                      "status = 'processed'")
-           == 1;
-  }));
+  expect_lost_event_answered(env, "wamid.E2E.replay.lost", user, 2);
   // The dispatcher says so in the supervision tree.
   BOOST_CHECK(env.admin("/admin/tree").dump().find("\"replayed\":1")
               != std::string::npos);
@@ -265,29 +277,9 @@ BOOST_AUTO_TEST_CASE(an_event_lost_on_the_way_is_swept_without_a_restart) {
     return env.admin("/admin/tree").dump().find("\"pass\":\"start\",\"phase\":\"done\"")
            != std::string::npos;
   }));
-  // What a lost hand-off leaves while easymod keeps running: the event
-  // committed a while ago, `received`, in no shard's queue.
-  auto body = test::text_webhook({{"wamid.E2E.sweep.lost", user, "profile"}});
-  auto parsed = whatsapp::parse_webhook(body);
-  BOOST_REQUIRE(parsed.ok());
-  auto& e = parsed.body.events.at(0);
-  {
-    pqxx::connection c{env.db.url()};
-    pqxx::work tx{c};
-    tx.exec_params("INSERT INTO inbound_events (wamid, kind, wa_id, status, payload,"
-                   " received_at) VALUES ($1, $2, $3, 'received', $4::jsonb,"
-                   " now() - interval '1 minute')",
-                   e.key, e.kind, e.wa_id, e.payload);
-    tx.commit();
-  }
-  expect_reply(env, user, 2,
-               card(user, "*Your profile*\nName: not set yet\nLanguage: English", card_en));
-  BOOST_CHECK(test::eventually([&] {
-    return test::scalar(env.db.url(), "SELECT count(*) FROM inbound_events WHERE "
-                                      "wamid = 'wamid.E2E.sweep.lost' AND "
-                                      "status = 'processed'")
-           == 1;
-  }));
+  // Lost while easymod keeps running (a full queue, a shard restarting).
+  store_lost_profile_event(env, "wamid.E2E.sweep.lost", user, 60);
+  expect_lost_event_answered(env, "wamid.E2E.sweep.lost", user, 2);
   BOOST_CHECK_GE(env.metric("easymo_stuck_events_rerouted_total").value_or(0), 1);
   BOOST_CHECK_EQUAL(env.metric("easymo_replayed_events_total").value_or(0), 0);
   // Processed once, answered once: later sweeps find nothing.
