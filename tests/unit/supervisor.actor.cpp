@@ -234,6 +234,9 @@ CAF_TEST(shutdown stops children last first) {
   auto sup = sys.spawn(supervisor, three_children(strategy::one_for_one));
   run();
   auto c = child(sup, 2);
+  std::vector<actor> children{child(sup, 0), child(sup, 1), c};
+  for (auto& x : children)
+    self->monitor(x);
   anon_send_exit(sup, exit_reason::user_shutdown);
   // Only the last child is asked to stop first.
   run_once();
@@ -241,8 +244,15 @@ CAF_TEST(shutdown stops children last first) {
   CAF_CHECK(sup_state(sup).stopping_child == c.address());
   CAF_CHECK(child(sup, 0) != nullptr);
   run();
-  for (size_t i = 0; i < 3; ++i)
-    CAF_CHECK(child(sup, i) == nullptr);
+  // The supervisor is gone with its state now (reading it would be a use
+  // after free): every child says it went down, last first.
+  std::vector<actor_addr> down;
+  for (size_t i = 0; i < children.size(); ++i)
+    self->receive([&](down_msg& m) { down.push_back(m.source); },
+                  after(std::chrono::seconds(0)) >> [] {});
+  CAF_REQUIRE_EQUAL(down.size(), 3u);
+  CAF_CHECK(down[0] == children[2].address());
+  CAF_CHECK(down[2] == children[0].address());
 }
 
 CAF_TEST(the tree describes children and their state) {
