@@ -1,5 +1,6 @@
 #include "runtime/config.hpp"
 
+#include "protocols/http/forwarded.hpp"
 #include "runtime/log.hpp"
 
 #include <caf/config_option_set.hpp>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <set>
+#include <variant>
 
 namespace easymo {
 
@@ -149,6 +151,8 @@ app_config::app_config() {
          "PEM certificate chain of the public listener (empty: plain HTTP)")
     .add(s.http_tls_key_file, "http-tls-key-file",
          "PEM private key of the public listener")
+    .add(s.http_trusted_proxies, "http-trusted-proxies",
+         "reverse proxies whose X-Forwarded-For names the client")
     .add(s.database_url, "database-url", "libpq connection string or URL")
     .add(s.db_pool_size, "db-pool-size", "PostgreSQL connections (workers)")
     .add(s.db_queue_jobs_max, "db-queue-jobs-max",
@@ -381,6 +385,9 @@ std::optional<std::string> app_config::check_values() const {
     return bad("ledger-queue-transfers-max", "expected a positive count");
   if (s.drain_timeout.count() < 0)
     return bad("drain-timeout", "must not be negative");
+  if (auto p = http::trusted_proxies::parse(s.http_trusted_proxies);
+      std::holds_alternative<std::string>(p))
+    return bad("http-trusted-proxies", std::get<std::string>(p));
   if (s.http_tls_cert_file.empty() != s.http_tls_key_file.empty())
     return bad("http-tls-cert-file",
                "set both http-tls-cert-file and http-tls-key-file, or neither");

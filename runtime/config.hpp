@@ -75,6 +75,10 @@ struct settings {
   caf::timespan http_idle_timeout = std::chrono::seconds(60);
   std::string http_tls_cert_file;
   std::string http_tls_key_file;
+  /// Comma-separated addresses of reverse proxies in front of the public
+  /// listener, whose X-Forwarded-For names the client (protocols/http/
+  /// forwarded.hpp); empty: none, the peer is the client.
+  std::string http_trusted_proxies;
 
   // -- outbound WhatsApp: Graph API, outbox, breaker, sandbox sink -----------
   std::string whatsapp_api_url = "https://graph.facebook.com";

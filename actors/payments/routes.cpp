@@ -5,6 +5,7 @@
 #include "actors/payments/protocol.hpp"
 #include "actors/ratelimit/http_guard.hpp"
 #include "actors/reconciliation/protocol.hpp"
+#include "protocols/http/forwarded.hpp"
 #include "runtime/routes.hpp"
 
 namespace easymo::payments {
@@ -21,10 +22,6 @@ void browser_return(http::request_ptr, http::responder res) {
                           "text/html; charset=utf-8"));
 }
 
-std::string client_address(const http::request& req) {
-  return req.remote.address().to_string();
-}
-
 } // namespace
 
 ratelimit::policy public_routes_policy(const settings& s) {
@@ -39,7 +36,19 @@ void add_public_routes(http::router& r, caf::actor_system& sys,
   // One bucket per address for every payment route: each request may make
   // the daemon call a gateway (a callback is read back from MoMo), so a
   // flood must stop here, before it reaches a breaker.
-  auto limited = [&sys, pol = public_routes_policy(s)](http::handler h) {
+  // Behind a load balancer the peer is the balancer: the client comes from
+  // X-Forwarded-For, believed only from http-trusted-proxies (validated at
+  // start, so the parse cannot fail here).
+  auto proxies = std::get<http::trusted_proxies>(
+    http::trusted_proxies::parse(s.http_trusted_proxies));
+  auto client_address = [proxies](const http::request& req) {
+    return proxies
+      .client_of(req.remote.address(),
+                 req.message["X-Forwarded-For"])
+      .to_string();
+  };
+  auto limited = [&sys, pol = public_routes_policy(s),
+                  client_address](http::handler h) {
     return ratelimit::limited(sys, pol, client_address, std::move(h));
   };
   auto webhook = webhook_atom::value;

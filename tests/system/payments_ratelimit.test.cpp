@@ -3,7 +3,8 @@
 // requests per window across every /payments/* route together, then 429
 // with Retry-After and a JSON error; another address is not affected, and
 // neither are the routes outside /payments (the Meta webhook never answers
-// 429, health checks are never limited).
+// 429, health checks are never limited). Behind a trusted proxy the client
+// named in X-Forwarded-For has the bucket; anyone else's header is ignored.
 #include "tests/support/payments_env.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -15,13 +16,18 @@ namespace {
 test::payments_env& env() {
   static test::payments_env e{"ratelimit", "momo_ussd,paydunya",
                               {{"EASYMO_PAYMENTS_RATELIMIT_PER_IP", "3"},
-                               {"EASYMO_PAYMENTS_RATELIMIT_WINDOW", "15min"}}};
+                               {"EASYMO_PAYMENTS_RATELIMIT_WINDOW", "15min"},
+                               {"EASYMO_HTTP_TRUSTED_PROXIES", "127.0.0.30"}}};
   return e;
 }
 
 int status_from(const std::string& source, const std::string& method,
-                const std::string& target) {
-  auto r = test::http_request_from(source, env().public_port(), method, target);
+                const std::string& target, const std::string& forwarded_for = {}) {
+  test::header_list headers;
+  if (!forwarded_for.empty())
+    headers.emplace_back("X-Forwarded-For", forwarded_for);
+  auto r = test::http_request_from(source, env().public_port(), method, target,
+                                   {}, headers);
   BOOST_REQUIRE_MESSAGE(r, method + " " + target + " from " + source);
   return r->status;
 }
@@ -61,4 +67,26 @@ BOOST_AUTO_TEST_CASE(other_addresses_and_other_routes_are_not_limited) {
   // The same address still reaches what is not a payment route.
   BOOST_CHECK_EQUAL(status_from(limited, "GET", "/healthz"), 200);
   BOOST_CHECK_EQUAL(status_from(limited, "POST", "/webhook"), 401);
+}
+
+BOOST_AUTO_TEST_CASE(behind_a_trusted_proxy_each_forwarded_client_has_its_bucket) {
+  const std::string proxy = "127.0.0.30";
+  const std::string route = "/payments/paydunya/return";
+  for (int i = 0; i < 3; ++i)
+    BOOST_CHECK_EQUAL(status_from(proxy, "GET", route, "203.0.113.1"), 200);
+  BOOST_CHECK_EQUAL(status_from(proxy, "GET", route, "203.0.113.1"), 429);
+  // Another client through the same proxy is not held back by the first.
+  BOOST_CHECK_EQUAL(status_from(proxy, "GET", route, "203.0.113.2"), 200);
+  // A forged entry in front of the proxy's own does not buy a new bucket.
+  BOOST_CHECK_EQUAL(status_from(proxy, "GET", route, "198.51.100.5, 203.0.113.1"),
+                    429);
+}
+
+BOOST_AUTO_TEST_CASE(an_untrusted_peer_cannot_rotate_its_address_by_header) {
+  const std::string from = "127.0.0.31";
+  const std::string route = "/payments/paydunya/return";
+  for (int i = 0; i < 3; ++i)
+    BOOST_CHECK_EQUAL(status_from(from, "GET", route, "203.0.113." + std::to_string(10 + i)),
+                      200);
+  BOOST_CHECK_EQUAL(status_from(from, "GET", route, "203.0.113.99"), 429);
 }

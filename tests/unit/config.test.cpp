@@ -116,6 +116,11 @@ BOOST_AUTO_TEST_CASE(a_semantically_bad_value_is_named) {
   auto err2 = load(cfg2, "[easymo]\ndb-pool-size=0\n");
   BOOST_REQUIRE(err2);
   BOOST_CHECK(err2->find("'easymo.db-pool-size'") != std::string::npos);
+  app_config cfg3;
+  auto err3 = load(cfg3, "[easymo]\nhttp-trusted-proxies=\"10.0.0.2, lb.local\"\n");
+  BOOST_REQUIRE(err3);
+  BOOST_CHECK(err3->find("'easymo.http-trusted-proxies'") != std::string::npos);
+  BOOST_CHECK(err3->find("lb.local") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_syntax_error_names_the_file) {
