@@ -178,7 +178,7 @@ void park(dispatcher_actor* self, committed_event&& e) {
   if (st.parked.size() >= st.opts.parked_events_max) {
     ++st.count.overflowed;
     log::warn("dispatcher", "too many parked events, this one waits in the "
-                            "journal for the next replay",
+                            "journal for the sweep of stuck events",
               {{"parked", st.parked.size()}}, std::to_string(e.id));
     return;
   }

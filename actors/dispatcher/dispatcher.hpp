@@ -87,9 +87,9 @@ struct counters {
   uint64_t swept = 0;
   uint64_t sweeps = 0;
   uint64_t parked = 0;
-  /// Parked events given up on (left in the journal for the next replay).
+  /// Parked events given up on (left in the journal for the sweep).
   uint64_t overflowed = 0;
-  /// Marks the committer did not take (left for the next replay).
+  /// Marks the committer did not take (left in the journal for the sweep).
   uint64_t marks_failed = 0;
 };
 

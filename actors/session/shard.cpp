@@ -124,7 +124,7 @@ void enqueue(shard_actor* self, work& job) {
   if (s.queue.size() >= st.opts.queue_events_max) {
     ++st.counters.overflowed;
     log::warn("session.shard", "user queue full, the event waits in the "
-                               "journal for the next replay",
+                               "journal for the sweep of stuck events",
               {{"wa_id", wa_id}, {"queued", s.queue.size()}},
               std::to_string(job.event.id));
     return;
