@@ -8,6 +8,8 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <set>
 #include <stdexcept>
 
 namespace easymo::test {
@@ -120,17 +122,29 @@ outbox::outbox_row outbox_fixture::insert(const std::string& to,
 
 void outbox_fixture::notify(std::vector<outbox::outbox_row> rows) {
   // What the committer's INSERT does for rows it hands over: claimed for
-  // the dispatcher, first attempt counted.
+  // the dispatcher, first attempt counted. The committer inserts them so;
+  // here they were inserted pending, and the dispatcher's sweep may have
+  // taken one in between: that one is the sweep's, not announced again.
   auto ids = nlohmann::json::array();
   for (auto& r : rows)
     ids.push_back(r.id);
   pqxx::connection c{db.url()};
   pqxx::work tx{c};
-  tx.exec_params("UPDATE outbox SET status = 'sending', attempts = 1,"
-                 " updated_at = now() WHERE id IN (SELECT value::bigint"
-                 " FROM jsonb_array_elements_text($1::jsonb))",
-                 ids.dump());
+  std::set<int64_t> claimed;
+  for (auto row : tx.exec_params("UPDATE outbox SET status = 'sending',"
+                                 " attempts = 1, updated_at = now()"
+                                 " WHERE status = 'pending' AND id IN"
+                                 " (SELECT value::bigint FROM"
+                                 " jsonb_array_elements_text($1::jsonb))"
+                                 " RETURNING id",
+                                 ids.dump()))
+    claimed.insert(row[0].as<int64_t>());
   tx.commit();
+  rows.erase(std::remove_if(rows.begin(), rows.end(),
+                            [&](const outbox::outbox_row& r) {
+                              return claimed.count(r.id) == 0;
+                            }),
+             rows.end());
   caf::anon_send(outbox, outbox::committed{std::move(rows)});
 }
 
