@@ -189,16 +189,17 @@ BOOST_AUTO_TEST_CASE(injected_5xx_open_the_breaker_nothing_is_lost_it_closes) {
 
 BOOST_AUTO_TEST_CASE(rows_a_crashed_dispatcher_left_in_sending_are_resent) {
   opts.sending_stale_after = 4s;
-  start();
   auto orphan = insert("250788000109", text("250788000109"));
   auto recent = insert("250788000109", text("250788000109", "recent"));
   // What a dispatcher that died mid-send leaves behind: claimed long ago,
   // and one claimed a moment ago (maybe by a live dispatcher elsewhere).
+  // Both before the dispatcher starts, whose sweep would send a pending row.
   exec("UPDATE outbox SET status = 'sending', attempts = 1,"
        " updated_at = now() - interval '1 hour' WHERE id = "
        + std::to_string(orphan.id));
   exec("UPDATE outbox SET status = 'sending', attempts = 1, updated_at = now()"
        " WHERE id = " + std::to_string(recent.id));
+  start();
   BOOST_REQUIRE(wait_status(orphan.id, "sent"));
   BOOST_CHECK_EQUAL(row(orphan.id).attempts, 2);
   BOOST_CHECK_EQUAL(outbox_info()["resent"], 1);
