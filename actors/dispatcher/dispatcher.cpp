@@ -255,9 +255,9 @@ void next_page(dispatcher_actor* self, size_t routed) {
   self->delayed_send(self, pause, replay_atom::value);
 }
 
-void finish_pass(dispatcher_actor* self, const replay_page& page,
-                 uint64_t routed) {
+void finish_pass(dispatcher_actor* self, const replay_page& page) {
   auto& st = self->state;
+  auto routed = st.replay.routed;
   st.replay.at = replay_progress::phase::done;
   if (!st.replay.sweep)
     log::info("dispatcher", "journal replay finished",
@@ -288,13 +288,12 @@ void on_page(dispatcher_actor* self, replay_page& page) {
     rp.after = e.id;
     accept(self, std::move(e));
   }
-  // Counted per pass for the log line: the pass's own events so far.
   rp.routed += n;
   if (full) {
     next_page(self, n);
     return;
   }
-  finish_pass(self, page, rp.routed);
+  finish_pass(self, page);
 }
 
 void start_sweep(dispatcher_actor* self) {
